@@ -1,0 +1,1 @@
+// The Datasets layer; see the README's architecture section.

@@ -1,0 +1,1 @@
+// The Evaluation layer; see the README's architecture section.

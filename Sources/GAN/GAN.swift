@@ -1,0 +1,1 @@
+// The GAN layer; see the README's architecture section.

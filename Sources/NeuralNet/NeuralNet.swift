@@ -1,0 +1,1 @@
+// The NeuralNet layer; see the README's architecture section.

@@ -1,0 +1,1 @@
+// The Report layer; see the README's architecture section.

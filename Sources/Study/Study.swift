@@ -1,0 +1,1 @@
+// The Study layer; see the README's architecture section.
