@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fast),
-        .target(name: "NeuralNet", dependencies: ["Tensor"], swiftSettings: fast),
+        .target(name: "NeuralNet", dependencies: ["Tensor", "Formats"], swiftSettings: fast),
         .target(name: "Formats", dependencies: ["CZlib"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["Tensor", "Formats"], swiftSettings: fast),
         .target(
@@ -34,11 +34,14 @@ let package = Package(
             swiftSettings: fast),
         .target(name: "Study", dependencies: ["GAN", "Evaluation"], swiftSettings: fast),
         .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"]),
+        .target(
+            name: "Parity", dependencies: ["GAN", "NeuralNet", "Datasets", "Formats"],
+            swiftSettings: fast),
         .executableTarget(
             name: "dcgan-lab",
-            dependencies: ["Report", "Study", "GAN", "Evaluation", "Datasets", "Formats"]),
+            dependencies: ["Report", "Study", "GAN", "Evaluation", "Datasets", "Formats", "Parity"]),
 
-        .target(name: "TestSupport", dependencies: ["Formats"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Formats", "Parity"], path: "Sources/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
@@ -47,5 +50,6 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+        .testTarget(name: "ParityTests", dependencies: ["Parity", "TestSupport"]),
     ]
 )

@@ -1,0 +1,69 @@
+import Tensor
+
+/// `nn.ReLU`.
+public final class ReLU: Module {
+    public var isTraining = true
+    public init() {}
+    public func callAsFunction(_ x: Variable) -> Variable { x.relu() }
+}
+
+/// `nn.LeakyReLU(slope)`.
+public final class LeakyReLU: Module {
+    public let slope: Float
+    public var isTraining = true
+    public init(_ slope: Float = 0.01) { self.slope = slope }
+    public func callAsFunction(_ x: Variable) -> Variable { x.leakyRelu(slope: slope) }
+}
+
+/// `nn.Tanh`.
+public final class Tanh: Module {
+    public var isTraining = true
+    public init() {}
+    public func callAsFunction(_ x: Variable) -> Variable { x.tanh() }
+}
+
+/// `nn.Sigmoid`. Discriminators keep it as their last layer for PyTorch's layer
+/// numbering, but `GAN` feeds the logits before it to a stable BCE.
+public final class Sigmoid: Module {
+    public var isTraining = true
+    public init() {}
+    public func callAsFunction(_ x: Variable) -> Variable { x.sigmoid() }
+}
+
+/// `nn.Flatten`: [N, ...] -> [N, rest].
+public final class Flatten: Module {
+    public var isTraining = true
+    public init() {}
+    public func callAsFunction(_ x: Variable) -> Variable { x.flattened() }
+}
+
+/// `nn.MaxPool2d` with a square window.
+public final class MaxPool2d: Module {
+    public let kernel: Int, stride: Int, padding: Int
+    public var isTraining = true
+    public init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
+        self.kernel = kernel
+        self.stride = stride ?? kernel
+        self.padding = padding
+    }
+    public func callAsFunction(_ x: Variable) -> Variable { x.maxPool2d(kernel: kernel, stride: stride, padding: padding) }
+}
+
+/// `nn.AvgPool2d` with a square window and `count_include_pad=False`.
+public final class AvgPool2d: Module {
+    public let kernel: Int, stride: Int, padding: Int
+    public var isTraining = true
+    public init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
+        self.kernel = kernel
+        self.stride = stride ?? kernel
+        self.padding = padding
+    }
+    public func callAsFunction(_ x: Variable) -> Variable { x.avgPool2d(kernel: kernel, stride: stride, padding: padding) }
+}
+
+/// `nn.AdaptiveAvgPool2d(1)`: the mean of each channel.
+public final class GlobalAvgPool: Module {
+    public var isTraining = true
+    public init() {}
+    public func callAsFunction(_ x: Variable) -> Variable { x.globalAvgPool() }
+}

@@ -1,1 +1,0 @@
-// The NeuralNet layer; see the README's architecture section.

@@ -1,0 +1,42 @@
+import Formats
+import Tensor
+
+/// Parameters that share optimiser settings (PyTorch's parameter groups).
+public struct ParameterGroup {
+    public var parameters: [Variable]
+    public var learningRate: Float
+    public var weightDecay: Float
+
+    public init(_ parameters: [Variable], learningRate: Float, weightDecay: Float = 0) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+    }
+}
+
+/// An optimiser updates parameters in place from their accumulated `grad`.
+public protocol Optimizer: AnyObject {
+    var groups: [ParameterGroup] { get }
+    /// Applies one update to every parameter that has a gradient.
+    func step()
+    /// The per-parameter state (moments, step counts), for checkpoints.
+    func stateDict(prefix: String) -> [String: StoredTensor]
+    /// Restores state saved by `stateDict`.
+    func loadStateDict(_ state: [String: StoredTensor], prefix: String) throws
+}
+
+extension Optimizer {
+    /// Clears every parameter's gradient (PyTorch `zero_grad(set_to_none=True)`).
+    public func zeroGrad() {
+        for group in groups { for p in group.parameters { p.grad = nil } }
+    }
+}
+
+/// Reads a float tensor of known size from saved optimiser state.
+func restore(_ tensor: Tensor, from state: [String: StoredTensor], key: String) throws {
+    guard let stored = state[key] else { throw StateDictError("optimiser state is missing '\(key)'") }
+    guard stored.count == tensor.count else {
+        throw StateDictError("optimiser state '\(key)' has \(stored.count) values, expected \(tensor.count)")
+    }
+    tensor.assign(Tensor(shape: tensor.shape, values: stored.floats()))
+}

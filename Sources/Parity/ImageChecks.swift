@@ -1,0 +1,4 @@
+/// Image pipeline checks (resize, grids); filled in with the data layer.
+enum ImageChecks {
+    static let all: [String: ParityRunner.Checker] = [:]
+}

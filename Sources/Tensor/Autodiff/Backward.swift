@@ -1,0 +1,81 @@
+/// Reverse-mode differentiation over the recorded graph.
+public enum Autodiff {
+    /// Gradients of `output` with respect to each of `targets` (nil where it does not
+    /// depend on one). `seed` is d(loss)/d(output), ones by default. With `createGraph`
+    /// the result is itself recorded, so it can be differentiated again.
+    public static func gradients(
+        of output: Variable, withRespectTo targets: [Variable],
+        seed: Variable? = nil, createGraph: Bool = false
+    ) -> [Variable?] {
+        let grads = propagate(
+            from: output, seed: seed, createGraph: createGraph,
+            keep: Set(targets.map(ObjectIdentifier.init)))
+        return targets.map { grads[ObjectIdentifier($0)] }
+    }
+
+    /// Accumulates d(output)/d(leaf) into `grad` of every parameter `output` depends on.
+    public static func backward(_ output: Variable, seed: Variable? = nil) {
+        let grads = propagate(from: output, seed: seed, createGraph: false, keep: [])
+        for leaf in leaves(of: output) {
+            guard let g = grads[ObjectIdentifier(leaf)] else { continue }
+            if let existing = leaf.grad {
+                let a = existing.data, b = g.value.data
+                for i in 0..<existing.count { a[i] += b[i] }
+            } else {
+                leaf.grad = g.value.copy()
+            }
+        }
+    }
+
+    private static func propagate(
+        from output: Variable, seed: Variable?, createGraph: Bool, keep: Set<ObjectIdentifier>
+    ) -> [ObjectIdentifier: Variable] {
+        let order = topologicalOrder(output)
+        var grads: [ObjectIdentifier: Variable] = [:]
+        grads[ObjectIdentifier(output)] = seed ?? Variable(Tensor(shape: output.shape, value: 1))
+
+        GradMode.with(createGraph) {
+            for node in order.reversed() {
+                guard let rule = node.rule, let g = grads[ObjectIdentifier(node)] else { continue }
+                let inputGrads = rule(g)
+                for (input, ig) in zip(node.inputs, inputGrads) {
+                    guard input.requiresGrad, let ig else { continue }
+                    precondition(ig.shape == input.shape,
+                                 "\(node.label): gradient shape \(ig.shape) for input \(input.shape)")
+                    let key = ObjectIdentifier(input)
+                    grads[key] = grads[key].map { $0 + ig } ?? ig
+                }
+                // Free intermediate gradients as soon as they are passed on.
+                let key = ObjectIdentifier(node)
+                if !createGraph && !keep.contains(key) { grads[key] = nil }
+            }
+        }
+        return grads
+    }
+
+    /// Nodes reachable from `output` that require gradients, inputs before their users.
+    private static func topologicalOrder(_ output: Variable) -> [Variable] {
+        var order: [Variable] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(Variable, Bool)] = [(output, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded {
+                order.append(node)
+                continue
+            }
+            guard node.requiresGrad, visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            stack.append((node, true))
+            for input in node.inputs where input.requiresGrad { stack.append((input, false)) }
+        }
+        return order
+    }
+
+    private static func leaves(of output: Variable) -> [Variable] {
+        topologicalOrder(output).filter { $0.rule == nil }
+    }
+}
+
+extension Variable {
+    /// Accumulates gradients of this (scalar) value into every parameter's `grad`.
+    public func backward() { Autodiff.backward(self) }
+}

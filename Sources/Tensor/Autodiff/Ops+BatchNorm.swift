@@ -1,0 +1,126 @@
+/// Batch normalisation over dimension 1 of [N, C, ...] (PyTorch `F.batch_norm`).
+extension Variable {
+    /// Normalises each channel by the batch statistics (training) or the running ones
+    /// (evaluation), then scales by `gamma` and shifts by `beta`.
+    ///
+    /// In training the running statistics are updated in place with `momentum`, the
+    /// variance unbiased (n / (n − 1)) as PyTorch does. First-order gradients only.
+    public func batchNorm(
+        gamma: Variable?, beta: Variable?, runningMean: Tensor?, runningVar: Tensor?,
+        training: Bool, momentum: Float = 0.1, eps: Float = 1e-5
+    ) -> Variable {
+        let layout = ChannelLayout(shape)
+        let perChannel = layout.batch * layout.plane
+        precondition(training || (runningMean != nil && runningVar != nil),
+                     "batchNorm: evaluation needs running statistics")
+        precondition(!training || perChannel > 1,
+                     "batchNorm: training needs more than one value per channel, got input \(shape)")
+        let mean = Tensor(shape: [layout.channels])
+        let invStd = Tensor(shape: [layout.channels])
+        let xhat = Tensor(uninitialized: shape)
+        let out = Tensor(uninitialized: shape)
+        let x = value.data
+
+        Engine.parallelFor(layout.channels) { channels in
+            for c in channels {
+                var m: Double, variance: Double
+                if training {
+                    (m, variance) = BatchNormKernels.moments(x, layout, channel: c)
+                    if let runningMean, let runningVar {
+                        let unbiased = variance * Double(perChannel) / Double(perChannel - 1)
+                        runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * Float(m)
+                        runningVar.data[c] = (1 - momentum) * runningVar.data[c] + momentum * Float(unbiased)
+                    }
+                } else {
+                    m = Double(runningMean!.data[c])
+                    variance = Double(runningVar!.data[c])
+                }
+                let inv = Float(1 / (variance + Double(eps)).squareRoot())
+                let scale = gamma.map { $0.value.data[c] } ?? 1
+                let shift = beta.map { $0.value.data[c] } ?? 0
+                mean.data[c] = Float(m)
+                invStd.data[c] = inv
+                let fm = Float(m)
+                for n in 0..<layout.batch {
+                    let base = (n * layout.channels + c) * layout.plane
+                    for i in base..<(base + layout.plane) {
+                        let h = (x[i] - fm) * inv
+                        xhat.data[i] = h
+                        out.data[i] = h * scale + shift
+                    }
+                }
+            }
+        }
+
+        var inputs = [self]
+        if let gamma { inputs.append(gamma) }
+        if let beta { inputs.append(beta) }
+        return Variable.record(out, op: "batch_norm", inputs: inputs) { g in
+            GradMode.requireFirstOrder("batchNorm")
+            let grads = BatchNormKernels.backward(
+                g.value, xhat: xhat, invStd: invStd, gamma: gamma?.value, layout: layout,
+                training: training)
+            var result: [Variable?] = [Variable(grads.input)]
+            if gamma != nil { result.append(Variable(grads.gamma)) }
+            if beta != nil { result.append(Variable(grads.beta)) }
+            return result
+        }
+    }
+}
+
+enum BatchNormKernels {
+    /// Mean and biased variance of one channel, accumulated in double precision.
+    static func moments(_ x: UnsafePointer<Float>, _ layout: ChannelLayout, channel c: Int) -> (Double, Double) {
+        var sum = 0.0
+        for n in 0..<layout.batch {
+            let base = x + (n * layout.channels + c) * layout.plane
+            for i in 0..<layout.plane { sum += Double(base[i]) }
+        }
+        let count = Double(layout.batch * layout.plane)
+        let mean = sum / count
+        var squares = 0.0
+        for n in 0..<layout.batch {
+            let base = x + (n * layout.channels + c) * layout.plane
+            for i in 0..<layout.plane {
+                let d = Double(base[i]) - mean
+                squares += d * d
+            }
+        }
+        return (mean, squares / count)
+    }
+
+    /// dx = γ·σ⁻¹·(g − mean(g) − x̂·mean(g·x̂)) in training (batch statistics depend on x);
+    /// dx = γ·σ⁻¹·g in evaluation. dγ = Σ g·x̂, dβ = Σ g.
+    static func backward(
+        _ g: Tensor, xhat: Tensor, invStd: Tensor, gamma: Tensor?, layout: ChannelLayout, training: Bool
+    ) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
+        let dx = Tensor(uninitialized: g.shape)
+        let dgamma = Tensor(shape: [layout.channels])
+        let dbeta = Tensor(shape: [layout.channels])
+        let count = Float(layout.batch * layout.plane)
+        Engine.parallelFor(layout.channels) { channels in
+            for c in channels {
+                var sumG = 0.0, sumGX = 0.0
+                for n in 0..<layout.batch {
+                    let base = (n * layout.channels + c) * layout.plane
+                    for i in base..<(base + layout.plane) {
+                        sumG += Double(g.data[i])
+                        sumGX += Double(g.data[i]) * Double(xhat.data[i])
+                    }
+                }
+                dgamma.data[c] = Float(sumGX)
+                dbeta.data[c] = Float(sumG)
+                let k = (gamma?.data[c] ?? 1) * invStd.data[c]
+                let meanG = training ? Float(sumG) / count : 0
+                let meanGX = training ? Float(sumGX) / count : 0
+                for n in 0..<layout.batch {
+                    let base = (n * layout.channels + c) * layout.plane
+                    for i in base..<(base + layout.plane) {
+                        dx.data[i] = k * (g.data[i] - meanG - xhat.data[i] * meanGX)
+                    }
+                }
+            }
+        }
+        return (dx, dgamma, dbeta)
+    }
+}
