@@ -40,13 +40,18 @@ extension Variable {
                 let shift = beta.map { $0.value.data[c] } ?? 0
                 mean.data[c] = Float(m)
                 invStd.data[c] = inv
+                // PyTorch's CPU kernel folds the affine step into y = x·α + β' with
+                // α = σ⁻¹γ and β' = β − μα. A constant channel then gives rounding noise
+                // rather than exact zeros, and the sign of that noise decides a following
+                // ReLU's mask, so the same folding is used here.
                 let fm = Float(m)
+                let alpha = inv * scale
+                let folded = shift - fm * alpha
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
                     for i in base..<(base + layout.plane) {
-                        let h = (x[i] - fm) * inv
-                        xhat.data[i] = h
-                        out.data[i] = h * scale + shift
+                        xhat.data[i] = (x[i] - fm) * inv
+                        out.data[i] = x[i] * alpha + folded
                     }
                 }
             }

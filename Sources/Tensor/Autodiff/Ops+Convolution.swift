@@ -40,7 +40,8 @@ extension Variable {
         let y = Tensor(uninitialized: g.yShape)
         ConvolutionKernels.forward(g, x: x.value.data, weight: w.value.data, y: y.data)
         return record(y, op: "conv2d", inputs: [x, w]) { dy in
-            [convolutionInputGradient(dy, w, g), convolutionWeightGradient(x, dy, g)]
+            [x.requiresGrad ? convolutionInputGradient(dy, w, g) : nil,
+             w.requiresGrad ? convolutionWeightGradient(x, dy, g) : nil]
         }
     }
 
@@ -48,7 +49,8 @@ extension Variable {
         let dx = Tensor(uninitialized: g.xShape)
         ConvolutionKernels.inputGradient(g, dy: dy.value.data, weight: w.value.data, dx: dx.data)
         return record(dx, op: "conv2d_input_grad", inputs: [dy, w]) { gx in
-            [convolve(gx, w, g), convolutionWeightGradient(gx, dy, g)]
+            [dy.requiresGrad ? convolve(gx, w, g) : nil,
+             w.requiresGrad ? convolutionWeightGradient(gx, dy, g) : nil]
         }
     }
 
@@ -56,7 +58,8 @@ extension Variable {
         let dw = Tensor(uninitialized: g.weightShape)
         ConvolutionKernels.weightGradient(g, x: x.value.data, dy: dy.value.data, dw: dw.data)
         return record(dw, op: "conv2d_weight_grad", inputs: [x, dy]) { gw in
-            [convolutionInputGradient(dy, gw, g), convolve(x, gw, g)]
+            [x.requiresGrad ? convolutionInputGradient(dy, gw, g) : nil,
+             dy.requiresGrad ? convolve(x, gw, g) : nil]
         }
     }
 }

@@ -9,8 +9,10 @@ public final class Variable {
     public let value: Tensor
     /// Gradient accumulated by `backward()` (leaves only); nil until then.
     public var grad: Tensor?
-    /// True for parameters and for values computed from them while recording.
-    public let requiresGrad: Bool
+    /// True for parameters and for values computed from them while recording. A
+    /// parameter can be frozen (set false) so a pass neither records nor computes its
+    /// gradient, as PyTorch's `requires_grad_(False)`.
+    public var requiresGrad: Bool
 
     let inputs: [Variable]
     let rule: ((Variable) -> [Variable?])?

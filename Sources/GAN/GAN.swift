@@ -1,1 +1,0 @@
-// The GAN layer; see the README's architecture section.
