@@ -2,6 +2,7 @@ import Foundation
 
 /// Every subcommand, in the order `--help` lists them.
 let commands: [Command.Type] = [
+    DataCommand.self,
 ]
 
 func printOverview() {

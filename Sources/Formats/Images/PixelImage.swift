@@ -1,0 +1,47 @@
+/// An 8-bit image with interleaved channels (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA), rows top
+/// to bottom: the form PNG files are written from and read into.
+public struct PixelImage: Sendable, Equatable {
+    /// Columns.
+    public let width: Int
+    /// Rows.
+    public let height: Int
+    /// Channels per pixel.
+    public let channels: Int
+    /// `height * width * channels` bytes, row-major, channels innermost.
+    public var pixels: [UInt8]
+
+    /// An image from its pixels; the count must match the dimensions.
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+        precondition((1...4).contains(channels), "PixelImage: \(channels) channels (need 1...4)")
+        precondition(
+            pixels.count == width * height * channels,
+            "PixelImage: \(pixels.count) bytes for \(width)x\(height)x\(channels)")
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.pixels = pixels
+    }
+
+    /// An image filled with one value in every channel.
+    public init(width: Int, height: Int, channels: Int, fill: UInt8 = 0) {
+        self.init(
+            width: width, height: height, channels: channels,
+            pixels: [UInt8](repeating: fill, count: width * height * channels))
+    }
+
+    /// The value at column `x`, row `y`, channel `c`.
+    public subscript(x: Int, y: Int, c: Int) -> UInt8 {
+        get { pixels[(y * width + x) * channels + c] }
+        set { pixels[(y * width + x) * channels + c] = newValue }
+    }
+
+    /// Planar copy of the pixels, channel-major ([C, H, W]) as PyTorch lays out images.
+    public var planar: [UInt8] {
+        var out = [UInt8](repeating: 0, count: pixels.count)
+        let plane = width * height
+        for i in 0..<plane {
+            for c in 0..<channels { out[c * plane + i] = pixels[i * channels + c] }
+        }
+        return out
+    }
+}
