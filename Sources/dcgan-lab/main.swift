@@ -3,6 +3,8 @@ import Foundation
 /// Every subcommand, in the order `--help` lists them.
 let commands: [Command.Type] = [
     DataCommand.self,
+    TrainCommand.self,
+    BenchCommand.self,
 ]
 
 func printOverview() {
