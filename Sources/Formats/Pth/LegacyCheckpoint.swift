@@ -3,7 +3,9 @@
 /// then each storage in key order as an 8-byte little-endian element count and raw bytes.
 enum LegacyCheckpoint {
     /// 0x1950a86a20f9469cfc6c as pickled by LONG1: little-endian two's complement.
-    private static let magic: [UInt8] = [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]
+    private static let magic: [UInt8] = [
+        0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19,
+    ]
 
     /// The pickled object and the byte range of each storage, by key.
     static func contents(
