@@ -84,7 +84,8 @@ final class FrechetDistanceTests: XCTestCase {
         let a = try FeatureStatistics(features: [Double](repeating: 1, count: 8), dimension: 4)
         let b = try FeatureStatistics(features: [Double](repeating: 1, count: 6), dimension: 3)
         XCTAssertThrowsError(try frechetDistance(a, b)) {
-            XCTAssertEqual($0 as? MetricError, .dimensionMismatch(expected: 4, found: 3, what: "FID"))
+            let expected = MetricError.dimensionMismatch(expected: 4, found: 3, what: "FID")
+            XCTAssertEqual($0 as? MetricError, expected)
         }
         XCTAssertThrowsError(try FeatureStatistics(features: [1.0, 2.0], dimension: 2))
     }

@@ -34,7 +34,8 @@ final class StatisticsTests: XCTestCase {
 
     func testStudentTDistributionMatchesScipy() {
         assertRelative(StudentT.cdf(2.0, degreesOfFreedom: 3), 0.9303370157205785, 1e-13, "cdf")
-        assertRelative(StudentT.cdf(-1.3, degreesOfFreedom: 7.5), 0.11606338940780439, 1e-12, "cdf")
+        assertRelative(
+            StudentT.cdf(-1.3, degreesOfFreedom: 7.5), 0.11606338940780439, 1e-12, "cdf")
         assertRelative(StudentT.cdf(10, degreesOfFreedom: 2), 0.9950737714883372, 1e-13, "cdf")
         assertRelative(
             IncompleteBeta.regularized(0.3, a: 2.5, b: 0.5), 0.018927124071945658, 1e-12, "I")

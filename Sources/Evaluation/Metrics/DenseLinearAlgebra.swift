@@ -44,6 +44,16 @@ enum DenseLinearAlgebra {
             Int32(dimension), 1, a, Int32(dimension), b, Int32(dimension), 0, c, Int32(rowsB))
     }
 
+    /// Inner products of the rows of `a` (`rows` x `dimension`) with each other, in float32;
+    /// only the upper triangle (column ≥ row) of the `rows` x `rows` result is written.
+    static func upperInnerProducts(
+        _ a: UnsafePointer<Float>, rows: Int, dimension: Int, into c: UnsafeMutablePointer<Float>
+    ) {
+        cblas_ssyrk(
+            CblasRowMajor, CblasUpper, CblasNoTrans, Int32(rows), Int32(dimension),
+            1, a, Int32(dimension), 0, c, Int32(rows))
+    }
+
     /// Eigenvalues (ascending) of the symmetric `n` x `n` matrix `a`, and with `vectors`
     /// its orthonormal eigenvectors, vector `j` stored contiguously at `j * n`.
     static func symmetricEigen(
