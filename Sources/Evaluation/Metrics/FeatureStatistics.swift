@@ -25,9 +25,16 @@ public struct FeatureStatistics: Equatable, Sendable {
     }
 
     /// Statistics of `features`, row-major `n` x `dimension`; needs at least 2 rows.
-    public init<Element: BinaryFloatingPoint>(
-        features: [Element], dimension: Int
-    ) throws {
+    public init(features: [Float], dimension: Int) throws {
+        try self.init(centring: features.map(Double.init), dimension: dimension)
+    }
+
+    /// Statistics of float64 `features`, row-major `n` x `dimension`; needs 2 rows.
+    public init(features: [Double], dimension: Int) throws {
+        try self.init(centring: features, dimension: dimension)
+    }
+
+    private init(centring features: [Double], dimension: Int) throws {
         precondition(
             dimension > 0 && features.count % dimension == 0,
             "FeatureStatistics: \(features.count) values are not rows of \(dimension)")
@@ -38,16 +45,14 @@ public struct FeatureStatistics: Equatable, Sendable {
 
         var mean = [Double](repeating: 0, count: dimension)
         for row in 0..<n {
-            for j in 0..<dimension { mean[j] += Double(features[row * dimension + j]) }
+            for j in 0..<dimension { mean[j] += features[row * dimension + j] }
         }
         for j in 0..<dimension { mean[j] /= Double(n) }
 
         // Centre first: the one-pass E[xxᵀ] - μμᵀ form loses digits to cancellation.
-        var centred = [Double](repeating: 0, count: features.count)
+        var centred = features
         for row in 0..<n {
-            for j in 0..<dimension {
-                centred[row * dimension + j] = Double(features[row * dimension + j]) - mean[j]
-            }
+            for j in 0..<dimension { centred[row * dimension + j] -= mean[j] }
         }
         var covariance = DenseLinearAlgebra.gram(centred, rows: n, columns: dimension)
         let scale = 1 / Double(n - 1)

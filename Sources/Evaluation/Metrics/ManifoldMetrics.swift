@@ -42,7 +42,7 @@ public struct ManifoldMetrics: Equatable, Sendable, Codable {
         var realCovered = [Bool](repeating: false, count: n)
         var ballsHolding = 0
         PairwiseDistances(a: real, b: generated, dimension: dimension).forEachBlock {
-            first, rows, block in
+            first, rows, _, block in
             for r in 0..<rows {
                 let i = first + r
                 for j in 0..<m {

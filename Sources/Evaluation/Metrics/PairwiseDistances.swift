@@ -11,28 +11,41 @@ struct PairwiseDistances {
     var rowsA: Int { a.count / dimension }
     var rowsB: Int { b.count / dimension }
 
-    /// Calls `body(firstRow, rows, distances)` for consecutive blocks of rows of `a`, where
-    /// `distances[r * rowsB + j]` is the squared distance from row `firstRow + r` to row `j`.
-    func forEachBlock(_ body: (Int, Int, UnsafeBufferPointer<Float>) -> Void) {
+    /// Calls `body(firstRow, rows, firstColumn, distances)` for consecutive blocks of rows
+    /// of `a`, where `distances[r * width + c]` is the squared distance from row
+    /// `firstRow + r` to row `firstColumn + c` of `b`, and `width = rowsB − firstColumn`.
+    /// With `upperTriangle` (for `a` = `b`), columns start at the block's first row: the
+    /// symmetric half is skipped, halving the work.
+    func forEachBlock(
+        upperTriangle: Bool = false, _ body: (Int, Int, Int, UnsafeBufferPointer<Float>) -> Void
+    ) {
         let normsA = Self.squaredNorms(a, dimension)
         let normsB = Self.squaredNorms(b, dimension)
-        let nb = rowsB
-        var block = [Float](repeating: 0, count: min(blockRows, rowsA) * nb)
+        var block = [Float](repeating: 0, count: min(blockRows, rowsA) * rowsB)
         a.withUnsafeBufferPointer { aBuffer in
-            block.withUnsafeMutableBufferPointer { out in
-                for first in stride(from: 0, to: rowsA, by: blockRows) {
-                    let rows = min(blockRows, rowsA - first)
-                    DenseLinearAlgebra.innerProducts(
-                        aBuffer.baseAddress! + first * dimension, rowsA: rows, b, rowsB: nb,
-                        dimension: dimension, into: out.baseAddress!)
-                    for r in 0..<rows {
-                        let na = normsA[first + r]
-                        for j in 0..<nb {
-                            // Rounding can push a zero distance slightly negative.
-                            out[r * nb + j] = max(0, na + normsB[j] - 2 * out[r * nb + j])
+            b.withUnsafeBufferPointer { bBuffer in
+                block.withUnsafeMutableBufferPointer { out in
+                    for first in stride(from: 0, to: rowsA, by: blockRows) {
+                        let rows = min(blockRows, rowsA - first)
+                        let firstColumn = upperTriangle ? first : 0
+                        let width = rowsB - firstColumn
+                        DenseLinearAlgebra.innerProducts(
+                            aBuffer.baseAddress! + first * dimension, rowsA: rows,
+                            bBuffer.baseAddress! + firstColumn * dimension, rowsB: width,
+                            dimension: dimension, into: out.baseAddress!)
+                        for r in 0..<rows {
+                            let na = normsA[first + r]
+                            for c in 0..<width {
+                                // Rounding can push a zero distance slightly negative.
+                                let product = out[r * width + c]
+                                out[r * width + c] = max(
+                                    0, na + normsB[firstColumn + c] - 2 * product)
+                            }
                         }
+                        body(
+                            first, rows, firstColumn,
+                            UnsafeBufferPointer(rebasing: out[..<(rows * width)]))
                     }
-                    body(first, rows, UnsafeBufferPointer(rebasing: out[..<(rows * nb)]))
                 }
             }
         }
@@ -47,26 +60,33 @@ struct PairwiseDistances {
         let distances = PairwiseDistances(a: a, b: a, dimension: dimension)
         let n = distances.rowsA
         precondition(largest < n, "k = \(largest) needs more than \(n) samples")
-        var radii = ks.map { _ in [Float](repeating: 0, count: n) }
-        var nearest = [Float](repeating: .infinity, count: largest)
-        distances.forEachBlock { first, rows, block in
-            for r in 0..<rows {
-                // `nearest` keeps the `largest` smallest distances seen, in ascending order.
-                for i in nearest.indices { nearest[i] = .infinity }
-                for j in 0..<n where j != first + r {
-                    let value = block[r * n + j]
-                    guard value < nearest[largest - 1] else { continue }
-                    var slot = largest - 1
-                    while slot > 0, nearest[slot - 1] > value {
-                        nearest[slot] = nearest[slot - 1]
-                        slot -= 1
-                    }
-                    nearest[slot] = value
+        // Row i's `largest` smallest distances so far, ascending, at i * largest.
+        var nearest = [Float](repeating: .infinity, count: n * largest)
+        nearest.withUnsafeMutableBufferPointer { lists in
+            func insert(_ value: Float, row: Int) {
+                let base = row * largest
+                guard value < lists[base + largest - 1] else { return }
+                var slot = largest - 1
+                while slot > 0, lists[base + slot - 1] > value {
+                    lists[base + slot] = lists[base + slot - 1]
+                    slot -= 1
                 }
-                for (index, k) in ks.enumerated() { radii[index][first + r] = nearest[k - 1] }
+                lists[base + slot] = value
+            }
+            // Each pair is computed once and offered to both of its rows.
+            distances.forEachBlock(upperTriangle: true) { first, rows, firstColumn, block in
+                let width = n - firstColumn
+                for r in 0..<rows {
+                    let i = first + r
+                    for j in (i + 1)..<n {
+                        let value = block[r * width + j - firstColumn]
+                        insert(value, row: i)
+                        insert(value, row: j)
+                    }
+                }
             }
         }
-        return radii
+        return ks.map { k in (0..<n).map { nearest[$0 * largest + k - 1] } }
     }
 
     private static func squaredNorms(_ x: [Float], _ dimension: Int) -> [Float] {
