@@ -71,3 +71,27 @@ final class PthTests: XCTestCase {
         }
     }
 }
+
+extension PthTests {
+    /// Seeded single-byte corruptions anywhere in the files: each read either succeeds (a
+    /// changed data byte) or throws a `FileFormatError`; none may crash.
+    func testCorruptedBytesNeverCrash() throws {
+        var state: UInt64 = 0x5eed
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        for file in ["state_dict_zip.pth", "state_dict_legacy.pth", "views_zip.pth"] {
+            let original = [UInt8](try Data(contentsOf: directory.appendingPathComponent(file)))
+            for _ in 0..<300 {
+                var bytes = original
+                bytes[next() % bytes.count] = UInt8(next() % 256)
+                do {
+                    _ = try PyTorchCheckpoint.decode(bytes, path: file)
+                } catch {
+                    XCTAssertTrue(error is FileFormatError, "\(file): \(error)")
+                }
+            }
+        }
+    }
+}

@@ -69,13 +69,17 @@ enum LegacyCheckpoint {
     private static func elementSizes(_ value: PickleValue) -> [String: Int] {
         var sizes: [String: Int] = [:]
         var pending = [value]
+        // Lists and dicts can contain themselves: visit each container once.
+        var visited: Set<ObjectIdentifier> = []
         while let next = pending.popLast() {
             switch next {
             case .tensor(let tensor):
                 let storage = tensor.storage
                 sizes[storage.root?.key ?? storage.key] = storage.dtype.size
-            case .dict(let dict): pending += dict.entries.map(\.value)
-            case .list(let list): pending += list.items
+            case .dict(let dict) where visited.insert(ObjectIdentifier(dict)).inserted:
+                pending += dict.entries.map(\.value)
+            case .list(let list) where visited.insert(ObjectIdentifier(list)).inserted:
+                pending += list.items
             case .tuple(let items): pending += items
             default: continue
             }

@@ -1,4 +1,6 @@
 extension PyTorchCheckpoint {
+    static let largestTensorBytes = 1 << 34
+
     /// Copies a tensor's elements out of its storage into row-major order, following its
     /// offset and strides (a transpose or slice is a view of a larger, shared storage).
     static func materialise(
@@ -17,18 +19,24 @@ extension PyTorchCheckpoint {
         }
         let size = storage.dtype.size
         let available = range.count / size
-        let offset = tensor.offset + (storage.root?.offset ?? 0)
+        let (offset, overflow) = tensor.offset.addingReportingOverflow(storage.root?.offset ?? 0)
+        guard !overflow else { throw fail("has an offset too large to address") }
         guard tensor.shape.allSatisfy({ $0 >= 0 }), tensor.strides.allSatisfy({ $0 >= 0 }) else {
             throw fail("has a negative size or stride (\(tensor.shape), \(tensor.strides))")
         }
-        let count = tensor.shape.reduce(1, *)
+        // Sizes and strides come from the file: overflow must be an error, not a wrap.
+        guard let count = checkedProduct(tensor.shape), let last = lastElement(tensor, offset)
+        else { throw fail("has a size, stride or offset too large to address") }
         guard count > 0 else {
             return StoredTensor(dtype: storage.dtype, shape: tensor.shape, bytes: [])
         }
-        let last = zip(tensor.shape, tensor.strides).reduce(offset) { $0 + ($1.0 - 1) * $1.1 }
         guard offset >= 0, last < available else {
             throw fail(
                 "reaches element \(last) of storage '\(key)', which holds \(available)")
+        }
+        // Zero or overlapping strides let a tiny storage claim a huge tensor.
+        guard count <= Self.largestTensorBytes / size else {
+            throw fail("would expand to \(count) elements, more than 16 GiB")
         }
 
         let base = range.lowerBound + offset * size
@@ -57,6 +65,28 @@ extension PyTorchCheckpoint {
             }
         }
         return StoredTensor(dtype: storage.dtype, shape: tensor.shape, bytes: out)
+    }
+
+    private static func checkedProduct(_ values: [Int]) -> Int? {
+        var product = 1
+        for v in values {
+            let (next, overflow) = product.multipliedReportingOverflow(by: v)
+            if overflow { return nil }
+            product = next
+        }
+        return product
+    }
+
+    /// offset + Σ (size − 1) · stride: the last storage element a non-empty view touches.
+    private static func lastElement(_ tensor: PickledTensor, _ offset: Int) -> Int? {
+        var last = offset
+        for (size, stride) in zip(tensor.shape, tensor.strides) where size > 0 {
+            let (step, overflow) = (size - 1).multipliedReportingOverflow(by: stride)
+            let (next, overflow2) = last.addingReportingOverflow(step)
+            if overflow || overflow2 { return nil }
+            last = next
+        }
+        return last
     }
 
     /// Row-major strides, ignoring dimensions of size 1 whose stride PyTorch leaves free.

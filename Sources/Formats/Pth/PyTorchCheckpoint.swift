@@ -30,7 +30,8 @@ public enum PyTorchCheckpoint {
             : LegacyCheckpoint.contents(bytes, path: path)
 
         var tensors: [String: StoredTensor] = [:]
-        try collect(object, prefix: "", into: &tensors) { tensor, name in
+        var visited: Set<ObjectIdentifier> = []
+        try collect(object, prefix: "", visited: &visited, into: &tensors) { tensor, name in
             try materialise(tensor, name: name, storages: storages, bytes: bytes, path: path)
         }
         guard !tensors.isEmpty else {
@@ -72,17 +73,25 @@ public enum PyTorchCheckpoint {
         return (object, storages)
     }
 
-    /// Walks dicts depth first, handing each tensor with its dotted name to `make`.
+    /// Walks dicts depth first, handing each tensor with its dotted name to `make`. A dict
+    /// is entered once: a pickle can make one contain itself.
     private static func collect(
-        _ value: PickleValue, prefix: String, into tensors: inout [String: StoredTensor],
+        _ value: PickleValue, prefix: String, visited: inout Set<ObjectIdentifier>,
+        into tensors: inout [String: StoredTensor],
         make: (PickledTensor, String) throws -> StoredTensor
     ) throws {
-        guard case .dict(let dict) = value else { return }
+        guard case .dict(let dict) = value,
+              visited.insert(ObjectIdentifier(dict)).inserted
+        else { return }
         for (key, item) in dict.entries {
             guard case .string(let name) = key else { continue }
             switch item {
-            case .tensor(let tensor): tensors[prefix + name] = try make(tensor, prefix + name)
-            case .dict: try collect(item, prefix: prefix + name + ".", into: &tensors, make: make)
+            case .tensor(let tensor):
+                tensors[prefix + name] = try make(tensor, prefix + name)
+            case .dict:
+                try collect(
+                    item, prefix: prefix + name + ".", visited: &visited, into: &tensors,
+                    make: make)
             default: continue
             }
         }

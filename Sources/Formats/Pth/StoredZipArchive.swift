@@ -44,7 +44,9 @@ struct StoredZipArchive {
             let extraLength = try integer(cursor + 30, 2)
             let commentLength = try integer(cursor + 32, 2)
             let local = try integer(cursor + 42, 4)
-            _ = try integer(cursor + 46, nameLength)
+            guard cursor + 46 + nameLength <= bytes.count else {
+                throw fail("has a member name past the end of the file (truncated?)")
+            }
             let name = String(
                 decoding: bytes[(cursor + 46)..<(cursor + 46 + nameLength)], as: UTF8.self)
             guard method == 0 else {
