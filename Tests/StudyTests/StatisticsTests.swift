@@ -66,6 +66,13 @@ final class StatisticsTests: XCTestCase {
         XCTAssertTrue(Statistics.confidenceInterval([3]).lower.isNaN)
     }
 
+    func testTail() {
+        let series = (1...10).map(Double.init)
+        XCTAssertEqual(Array(Statistics.tail(series, fraction: 0.2)), [9, 10])
+        XCTAssertEqual(Array(Statistics.tail([1, 2, 3], fraction: 0.2)), [3], "at least one")
+        XCTAssertEqual(Array(Statistics.tail([], fraction: 0.2)), [])
+    }
+
     func testShareLower() {
         XCTAssertEqual(Statistics.shareLower([1, 5, 2, 7], than: [2, 4, 3, 7]), 0.5)
         XCTAssertEqual(Statistics.shareLower([0, 0, 0], than: [1, 1]), 1)

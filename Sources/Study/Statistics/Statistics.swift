@@ -35,6 +35,14 @@ public enum Statistics {
         return ConfidenceInterval(mean: m, lower: m - half, upper: m + half, level: level)
     }
 
+    /// The last `fraction` of a series (at least one value when it has any): the settled
+    /// part of training that comparisons of final losses look at.
+    public static func tail(_ values: [Double], fraction: Double) -> ArraySlice<Double> {
+        precondition(fraction > 0 && fraction <= 1, "tail fraction \(fraction) not in (0, 1]")
+        let count = min(values.count, max(1, Int((Double(values.count) * fraction).rounded())))
+        return values.suffix(count)
+    }
+
     /// The share of positions where `a` is below `b` (over their common length): how much
     /// of training one loss curve spends under another. NaN when there is no overlap.
     public static func shareLower(_ a: [Double], than b: [Double]) -> Double {
