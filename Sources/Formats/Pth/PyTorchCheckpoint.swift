@@ -60,7 +60,16 @@ public enum PyTorchCheckpoint {
                 hint: "It is not a PyTorch checkpoint")
         }
         let pickle = archive.entries[pickleName]!
-        let prefix = String(pickleName.dropLast("data.pkl".count)) + "data/"
+        let root = String(pickleName.dropLast("data.pkl".count))
+        let prefix = root + "data/"
+        // Files without a `byteorder` member predate it and are little-endian.
+        if let order = archive.entries[root + "byteorder"],
+           String(decoding: bytes[order], as: UTF8.self) != "little"
+        {
+            throw FileFormatError(
+                path: path, problem: "was saved on a big-endian machine, which is not supported",
+                hint: "Re-save it on a little-endian machine (x86 or ARM)")
+        }
 
         var unpickler = Unpickler(
             UnsafeRawBufferPointer(rebasing: bytes[..<pickle.upperBound]),
