@@ -4,7 +4,8 @@
 /// some real ball, recall the share of real samples inside some generated ball. Density and
 /// coverage follow Naeem et al. 2020, with real balls only: density counts how many real
 /// balls hold each generated sample (divided by k, so 1 is typical), coverage is the share
-/// of real balls that hold at least one generated sample.
+/// of real balls that hold at least one generated sample. Balls are closed (distance ≤
+/// radius), so a sample lying on a ball's boundary, or a duplicate, counts as inside.
 public struct ManifoldMetrics: Equatable, Sendable, Codable {
     /// Share of generated samples on the real manifold (k = `precisionRecallK`).
     public var precision: Double

@@ -7,6 +7,7 @@ public enum MetricError: Error, Equatable, CustomStringConvertible {
     /// LAPACK reported a failure (`info` as the routine returned it).
     case linearAlgebraFailure(routine: String, info: Int)
 
+    /// What went wrong and what to do, for the command line to print.
     public var description: String {
         switch self {
         case .dimensionMismatch(let expected, let found, let what):

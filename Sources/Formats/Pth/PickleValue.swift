@@ -41,6 +41,9 @@ indirect enum PickleValue {
     }
 }
 
+// FIXME: a pickle that makes a list or dict contain itself (only a corrupt or crafted file
+// does) leaves a reference cycle, leaking those few objects; cycles are not broken after use.
+
 /// A mutable pickled list.
 final class PickleList {
     var items: [PickleValue] = []
