@@ -33,7 +33,7 @@ let package = Package(
             dependencies: ["NeuralNet", "Formats", "Datasets", "CLapacke"],
             swiftSettings: fast),
         .target(name: "Study", dependencies: ["GAN", "Evaluation"], swiftSettings: fast),
-        .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"]),
+        .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"], swiftSettings: fast),
         .executableTarget(
             name: "dcgan-lab",
             dependencies: ["Report", "Study", "GAN", "Evaluation", "Datasets", "Formats"]),
