@@ -15,6 +15,21 @@ public struct LabelledImages: Sendable {
     /// Number of images.
     public var count: Int { labels.count }
 
+    /// A split from pixels already in memory (tests, other sources); sizes must agree.
+    public init(
+        split: FashionMNIST.Split, pixels: [UInt8], labels: [UInt8],
+        imagesSHA256: String = "", labelsSHA256: String = ""
+    ) {
+        precondition(
+            pixels.count == labels.count * LabelledImages.imageBytes,
+            "LabelledImages: \(pixels.count) bytes for \(labels.count) images of 28x28")
+        self.split = split
+        self.pixels = pixels
+        self.labels = labels
+        self.imagesSHA256 = imagesSHA256
+        self.labelsSHA256 = labelsSHA256
+    }
+
     /// Bytes per image.
     public static let imageBytes = FashionMNIST.imageSide * FashionMNIST.imageSide
 

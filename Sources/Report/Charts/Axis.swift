@@ -33,8 +33,9 @@ public struct Axis {
         let shownLow = extendToTicks ? first : lo, shownHigh = extendToTicks ? last : hi
         self.low = shownLow
         self.high = shownHigh
-        ticks = stride(from: first, through: last + step * 1e-9, by: step)
-            .map { abs($0) < step * 1e-9 ? 0 : $0 }
+        // Ticks as k * step, rounded to 12 digits so 3 * 0.2 shows as 0.6, not 0.6000000000000001.
+        let firstIndex = Int((first / step).rounded()), lastIndex = Int((last / step).rounded())
+        ticks = (firstIndex...lastIndex).map { Double(String(format: "%.12g", Double($0) * step))! }
             .filter { $0 >= shownLow - step * 1e-9 && $0 <= shownHigh + step * 1e-9 }
     }
 
@@ -56,17 +57,18 @@ public struct Axis {
                 .replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+", with: "e")
         }
         if value == value.rounded() { return String(Int(value)) }
-        let step = ticks.count > 1 ? abs(ticks[1] - ticks[0]) : magnitude
+        // Log ticks are powers of ten, so their own magnitude sets the decimals.
+        let step = logarithmic || ticks.count < 2 ? magnitude : abs(ticks[1] - ticks[0])
         let decimals = max(0, Int(ceil(-log10(step) - 1e-9)))
         return String(format: "%.\(decimals)f", value)
     }
 
-    /// The 1, 2 or 5 times a power of ten closest above `rough`.
+    /// The 1, 2 or 5 times a power of ten nearest to `rough`.
     static func niceStep(_ rough: Double) -> Double {
         guard rough > 0, rough.isFinite else { return 1 }
         let power = pow(10, floor(log10(rough)))
         let mantissa = rough / power
-        let nice: Double = mantissa <= 1 ? 1 : mantissa <= 2 ? 2 : mantissa <= 5 ? 5 : 10
+        let nice: Double = mantissa < 1.5 ? 1 : mantissa < 3.5 ? 2 : mantissa < 7.5 ? 5 : 10
         return nice * power
     }
 }

@@ -27,7 +27,8 @@ public struct BarChart {
         let yAxis = Axis(low: min(0, values.min() ?? 0), high: values.max() ?? 1)
         let legendWidth = series.count > 1 ? 40 + 7 * Double(series.map(\.name.count).max()!) : 0
         var frame = PlotFrame(width: width, height: height, title: title, xLabel: xLabel,
-                              yLabel: yLabel, xAxis: nil, yAxis: yAxis, legendWidth: legendWidth)
+                              yLabel: yLabel, xAxis: nil, yAxis: yAxis, legendWidth: legendWidth,
+                              bottomMargin: 90)  // room for category names slanted when crowded
 
         let slot = (frame.right - frame.left) / Double(categories.count)
         let barWidth = slot * 0.8 / Double(series.count)

@@ -6,12 +6,12 @@ struct PlotFrame {
     let xAxis: Axis?, yAxis: Axis
 
     init(width: Double, height: Double, title: String, xLabel: String, yLabel: String,
-         xAxis: Axis?, yAxis: Axis, legendWidth: Double = 0) {
+         xAxis: Axis?, yAxis: Axis, legendWidth: Double = 0, bottomMargin: Double = 55) {
         canvas = SVGCanvas(width: width, height: height)
         left = 70
         top = 40
         right = width - 20 - legendWidth
-        bottom = height - 55
+        bottom = height - bottomMargin
         self.xAxis = xAxis
         self.yAxis = yAxis
         canvas.text(title, x: width / 2, y: 24, size: 15, anchor: "middle", weight: "bold")

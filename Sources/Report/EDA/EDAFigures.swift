@@ -13,7 +13,8 @@ struct Figure {
 /// Draws the EDA's charts (SVG) and image panels (PNG).
 extension EDAAnalysis {
     func figures() -> [Figure] {
-        [classDistribution(), brightnessByClass(), pixelHistogram(), histogramPerClass(),
+        [classDistribution(), brightnessByClass(), backgroundByClass(), pixelHistogram(),
+         histogramPerClass(),
          samplesPerClass(), classImages(mean: true), classImages(mean: false), nearDuplicatePairs()]
             .compactMap { $0 }
     }
@@ -27,8 +28,11 @@ extension EDAAnalysis {
         }
         let chart = BarChart(title: "Images per class and split", xLabel: "class",
                              yLabel: "images", categories: names, series: series)
+        let balance = series.map { s in
+            "\(s.name) \(Int(s.values.min() ?? 0))-\(Int(s.values.max() ?? 0)) per class"
+        }
         return Figure(file: "class_distribution.svg",
-                      caption: "Class counts per split: every class has the same number of images.",
+                      caption: "Class counts per split (" + balance.joined(separator: ", ") + ").",
                       kind: .svg(chart.svg()))
     }
 
@@ -37,11 +41,19 @@ extension EDAAnalysis {
         let chart = BarChart(
             title: "Brightness and contrast per class", xLabel: "class", yLabel: "pixel value (0-255)",
             categories: FashionMNIST.classNames,
-            series: [("mean (brightness)", stats.map(\.mean)), ("std (contrast)", stats.map(\.std)),
-                     ("background %", stats.map { $0.backgroundShare * 100 })])
+            series: [("mean (brightness)", stats.map(\.mean)), ("std (contrast)", stats.map(\.std))])
         return Figure(file: "class_brightness.svg",
-                      caption: "Mean and standard deviation of pixel values, and the percentage of "
-                          + "background (zero) pixels, per class over both splits.",
+                      caption: "Mean and standard deviation of pixel values per class, both splits.",
+                      kind: .svg(chart.svg()))
+    }
+
+    private func backgroundByClass() -> Figure {
+        let chart = BarChart(
+            title: "Background (zero) pixels per class", xLabel: "class", yLabel: "% of pixels",
+            categories: FashionMNIST.classNames,
+            series: [("background", classAccumulators.map { $0.statistics.backgroundShare * 100 })])
+        return Figure(file: "class_background.svg",
+                      caption: "Percentage of pixels that are exactly 0, per class, both splits.",
                       kind: .svg(chart.svg()))
     }
 
