@@ -1,15 +1,18 @@
 import Foundation
 import XCTest
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+
 @testable import Report
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 final class ChartTests: XCTestCase {
     func testNiceTicks() {
         XCTAssertEqual(Axis(low: 0, high: 6000).ticks, [0, 1000, 2000, 3000, 4000, 5000, 6000])
         XCTAssertEqual(Axis(low: 0.13, high: 0.92).ticks, [0, 0.2, 0.4, 0.6, 0.8, 1.0])
-        XCTAssertEqual(Axis(low: 0, high: 255, extendToTicks: false).ticks, [0, 50, 100, 150, 200, 250])
+        XCTAssertEqual(
+            Axis(low: 0, high: 255, extendToTicks: false).ticks, [0, 50, 100, 150, 200, 250])
         let log = Axis(low: 3e-4, high: 0.6, logarithmic: true)
         XCTAssertEqual(log.ticks.count, 5)
         XCTAssertEqual(log.ticks.map(log.label), ["1e-4", "0.001", "0.01", "0.1", "1"])
@@ -23,8 +26,11 @@ final class ChartTests: XCTestCase {
     func testLineChartDecimatesLongSeriesAndKeepsSpikes() {
         var values = (0..<20_000).map { sin(Double($0) / 500) }
         values[12_345] = 9
-        var chart = LineChart(title: "loss", xLabel: "step", yLabel: "value",
-                              series: [.init(name: "D", values: values), .init(name: "G", values: values.map { -$0 })])
+        var chart = LineChart(
+            title: "loss", xLabel: "step", yLabel: "value",
+            series: [
+                .init(name: "D", values: values), .init(name: "G", values: values.map { -$0 }),
+            ])
         chart.width = 600
         let svg = chart.svg()
         XCTAssertLessThan(svg.count, 200_000, "decimated SVG stays small")
@@ -38,9 +44,13 @@ final class ChartTests: XCTestCase {
     }
 
     func testChartsAreWellFormedXMLWithTitlesAndEscaping() throws {
-        let bar = BarChart(title: "A & B", xLabel: "class", yLabel: "n", categories: ["<x>", "y"],
-                           series: [("s", [1, 2])]).svg()
-        let hist = Histogram(title: "h", xLabel: "v", yLabel: "c", edges: [0, 1, 2], counts: [3, 0]).svg()
+        let bar = BarChart(
+            title: "A & B", xLabel: "class", yLabel: "n", categories: ["<x>", "y"],
+            series: [("s", [1, 2])]
+        ).svg()
+        let hist = Histogram(
+            title: "h", xLabel: "v", yLabel: "c", edges: [0, 1, 2], counts: [3, 0]
+        ).svg()
         for svg in [bar, hist] {
             XCTAssertNoThrow(try XMLDocument(xmlString: svg), "SVG parses as XML")
         }

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import TestSupport
 import XCTest
+
 @testable import Report
 
 final class EDAAnalysisTests: XCTestCase {
@@ -11,10 +12,12 @@ final class EDAAnalysisTests: XCTestCase {
         func flat(_ v: UInt8) -> [UInt8] { [UInt8](repeating: v, count: 784) }
         var near = flat(200)
         near[0] = 228
-        let train = LabelledImages(split: .train, pixels: flat(0) + flat(100) + flat(200) + flat(100),
-                                   labels: [0, 1, 2, 3], imagesSHA256: "", labelsSHA256: "")
-        let test = LabelledImages(split: .test, pixels: flat(200) + near, labels: [2, 2],
-                                  imagesSHA256: "", labelsSHA256: "")
+        let train = LabelledImages(
+            split: .train, pixels: flat(0) + flat(100) + flat(200) + flat(100),
+            labels: [0, 1, 2, 3], imagesSHA256: "", labelsSHA256: "")
+        let test = LabelledImages(
+            split: .test, pixels: flat(200) + near, labels: [2, 2],
+            imagesSHA256: "", labelsSHA256: "")
         return [train, test]
     }
 
@@ -42,7 +45,8 @@ final class EDAAnalysisTests: XCTestCase {
 
     func testExactAndNearDuplicates() {
         let analysis = EDAAnalysis(splits: splits(), nearDuplicateThreshold: 1.0)
-        let c = analysis.summary(dataDirectory: "", verified: true, figures: [], seconds: 0).cleaning
+        let c = analysis.summary(dataDirectory: "", verified: true, figures: [], seconds: 0)
+            .cleaning
         // Groups: {train 1, train 3} (labels 1, 3: conflicting), {train 2, test 0} (across).
         XCTAssertEqual(c.exactDuplicates.groups, 2)
         XCTAssertEqual(c.exactDuplicates.redundantCopies, 2)
@@ -64,7 +68,9 @@ final class EDAAnalysisTests: XCTestCase {
         let base = (0..<784).map { _ in UInt8.random(in: 0...255, using: &rng) }
         var pixels: [UInt8] = []
         for _ in 0..<60 {
-            pixels += base.map { v in UInt8(clamping: Int(v) + Int.random(in: -30...30, using: &rng)) }
+            pixels += base.map { v in
+                UInt8(clamping: Int(v) + Int.random(in: -30...30, using: &rng))
+            }
         }
         let finder = DuplicateFinder(pixels: pixels, pixelsPerImage: 784)
         let threshold = 24.5
@@ -87,7 +93,8 @@ final class EDAAnalysisTests: XCTestCase {
         let analysis = EDAAnalysis(splits: splits(), nearDuplicateThreshold: 1)
         let figures = analysis.figures()
         XCTAssertTrue(figures.contains { $0.file == "near_duplicates.png" })
-        let summary = analysis.summary(dataDirectory: dir.path, verified: false, figures: figures.map(\.file), seconds: 0)
+        let summary = analysis.summary(
+            dataDirectory: dir.path, verified: false, figures: figures.map(\.file), seconds: 0)
         let html = EDAPage.html(summary, figures: figures)
         XCTAssertTrue(html.contains("<svg"))
         XCTAssertTrue(html.contains("data:image/png;base64,"))

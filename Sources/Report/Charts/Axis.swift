@@ -11,32 +11,41 @@ public struct Axis {
 
     /// An axis covering `[low, high]` with about `tickCount` ticks at 1-2-5 steps (linear) or
     /// at powers of ten (logarithmic). A zero-width range is widened so nothing divides by 0.
-    public init(low: Double, high: Double, logarithmic: Bool = false, tickCount: Int = 6,
-                extendToTicks: Bool = true) {
+    public init(
+        low: Double, high: Double, logarithmic: Bool = false, tickCount: Int = 6,
+        extendToTicks: Bool = true
+    ) {
         self.logarithmic = logarithmic
         if logarithmic {
-            let lo = floor(log10(max(low, 1e-300))), hi = ceil(log10(max(high, low, 1e-300)))
+            let lo = floor(log10(max(low, 1e-300)))
+            let hi = ceil(log10(max(high, low, 1e-300)))
             let top = hi > lo ? hi : lo + 1
             self.low = pow(10, lo)
             self.high = pow(10, top)
             ticks = stride(from: lo, through: top, by: 1).map { pow(10, $0) }
             return
         }
-        var lo = low, hi = high
+        var lo = low
+        var hi = high
         if !(hi > lo) {
             let pad = lo == 0 ? 1 : abs(lo) * 0.1
             lo -= pad
             hi += pad
         }
         let step = Axis.niceStep((hi - lo) / Double(max(tickCount - 1, 1)))
-        let first = (lo / step).rounded(.down) * step, last = (hi / step).rounded(.up) * step
-        let shownLow = extendToTicks ? first : lo, shownHigh = extendToTicks ? last : hi
+        let first = (lo / step).rounded(.down) * step
+        let last = (hi / step).rounded(.up) * step
+        let shownLow = extendToTicks ? first : lo
+        let shownHigh = extendToTicks ? last : hi
         self.low = shownLow
         self.high = shownHigh
         // Ticks as k * step, rounded to 12 digits so 3 * 0.2 shows as 0.6, not 0.6000000000000001.
-        let firstIndex = Int((first / step).rounded()), lastIndex = Int((last / step).rounded())
-        ticks = (firstIndex...lastIndex).map { Double(String(format: "%.12g", Double($0) * step))! }
-            .filter { $0 >= shownLow - step * 1e-9 && $0 <= shownHigh + step * 1e-9 }
+        let firstIndex = Int((first / step).rounded())
+        let lastIndex = Int((last / step).rounded())
+        ticks = (firstIndex...lastIndex).map {
+            Double(String(format: "%.12g", Double($0) * step))!
+        }
+        .filter { $0 >= shownLow - step * 1e-9 && $0 <= shownHigh + step * 1e-9 }
     }
 
     /// Position of `value` as a fraction 0...1 of the axis length.
@@ -54,7 +63,8 @@ public struct Axis {
         let magnitude = abs(value)
         if magnitude >= 1e6 || magnitude < 1e-3 {
             return String(format: "%.0e", value).replacingOccurrences(of: "e+0", with: "e")
-                .replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+", with: "e")
+                .replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(
+                    of: "e+", with: "e")
         }
         if value == value.rounded() { return String(Int(value)) }
         // Log ticks are powers of ten, so their own magnitude sets the decimals.

@@ -13,7 +13,8 @@ public struct Histogram {
 
     /// A histogram from bin edges and counts.
     public init(title: String, xLabel: String, yLabel: String, edges: [Double], counts: [Double]) {
-        precondition(edges.count == counts.count + 1, "Histogram: edges must be one more than counts")
+        precondition(
+            edges.count == counts.count + 1, "Histogram: edges must be one more than counts")
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -39,13 +40,20 @@ public struct Histogram {
         let low = logarithmicY ? (shown.min() ?? 1) : 0
         let yAxis = Axis(low: low, high: shown.max() ?? 1, logarithmic: logarithmicY)
         let xAxis = Axis(low: edges.first!, high: edges.last!, extendToTicks: false)
-        var frame = PlotFrame(width: width, height: height, title: title, xLabel: xLabel,
-                              yLabel: yLabel, xAxis: xAxis, yAxis: yAxis)
+        var frame = PlotFrame(
+            width: width, height: height, title: title, xLabel: xLabel,
+            yLabel: yLabel, xAxis: xAxis, yAxis: yAxis)
         for (i, count) in counts.enumerated() where !logarithmicY || count > 0 {
-            let x0 = frame.x(edges[i]), x1 = frame.x(edges[i + 1])
-            let top = frame.y(count), base = frame.y(yAxis.low)
-            frame.canvas.rect(x0, top, max(x1 - x0 - 0.5, 0.5), base - top, fill: ChartPalette.color(0),
-                              title: "[\(xAxis.label(edges[i])), \(xAxis.label(edges[i + 1]))): \(yAxis.label(count))")
+            let x0 = frame.x(edges[i])
+            let x1 = frame.x(edges[i + 1])
+            let top = frame.y(count)
+            let base = frame.y(yAxis.low)
+            frame.canvas.rect(
+                x0, top, max(x1 - x0 - 0.5, 0.5), base - top, fill: ChartPalette.color(0),
+                title:
+                    "[\(xAxis.label(edges[i])), \(xAxis.label(edges[i + 1]))): "
+                    + yAxis.label(count)
+            )
         }
         return frame.canvas.render()
     }

@@ -15,7 +15,8 @@ public struct LineChart {
 
         /// A series with x = 0, 1, 2, ...
         public init(name: String, values: [Double]) {
-            self.init(name: name, points: values.enumerated().map { (Double($0.offset), $0.element) })
+            self.init(
+                name: name, points: values.enumerated().map { (Double($0.offset), $0.element) })
         }
     }
 
@@ -41,12 +42,14 @@ public struct LineChart {
     /// spikes visible while the file stays small.
     public func svg() -> String {
         let finite = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-        let xs = finite.map(\.x), ys = finite.map(\.y).filter { !logarithmicY || $0 > 0 }
+        let xs = finite.map(\.x)
+        let ys = finite.map(\.y).filter { !logarithmicY || $0 > 0 }
         let xAxis = Axis(low: xs.min() ?? 0, high: xs.max() ?? 1, extendToTicks: false)
         let yAxis = Axis(low: ys.min() ?? 0, high: ys.max() ?? 1, logarithmic: logarithmicY)
         let legendWidth = series.count > 1 ? 40 + 7 * Double(series.map(\.name.count).max()!) : 0
-        var frame = PlotFrame(width: width, height: height, title: title, xLabel: xLabel,
-                              yLabel: yLabel, xAxis: xAxis, yAxis: yAxis, legendWidth: legendWidth)
+        var frame = PlotFrame(
+            width: width, height: height, title: title, xLabel: xLabel,
+            yLabel: yLabel, xAxis: xAxis, yAxis: yAxis, legendWidth: legendWidth)
 
         let columns = Int(frame.right - frame.left)
         for (i, s) in series.enumerated() {
@@ -68,7 +71,8 @@ public struct LineChart {
             var end = start
             while end + 1 < points.count && points[end + 1].0.rounded(.down) == column { end += 1 }
             let run = points[start...end]
-            let low = run.min { $0.1 < $1.1 }!, high = run.max { $0.1 < $1.1 }!
+            let low = run.min { $0.1 < $1.1 }!
+            let high = run.max { $0.1 < $1.1 }!
             let middle = low.0 <= high.0 ? [low, high] : [high, low]
             for p in [points[start]] + middle + [points[end]]
             where out.last.map({ $0 != p }) ?? true { out.append(p) }

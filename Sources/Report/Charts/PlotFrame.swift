@@ -5,8 +5,10 @@ struct PlotFrame {
     let left: Double, top: Double, right: Double, bottom: Double
     let xAxis: Axis?, yAxis: Axis
 
-    init(width: Double, height: Double, title: String, xLabel: String, yLabel: String,
-         xAxis: Axis?, yAxis: Axis, legendWidth: Double = 0, bottomMargin: Double = 55) {
+    init(
+        width: Double, height: Double, title: String, xLabel: String, yLabel: String,
+        xAxis: Axis?, yAxis: Axis, legendWidth: Double = 0, bottomMargin: Double = 55
+    ) {
         canvas = SVGCanvas(width: width, height: height)
         left = 70
         top = 40
@@ -53,8 +55,9 @@ struct PlotFrame {
         for (i, name) in names.enumerated() {
             let px = left + slot * (Double(i) + 0.5)
             canvas.line(px, bottom, px, bottom + 5, stroke: "#444")
-            canvas.text(name, x: px, y: bottom + 17, size: 11, anchor: slant ? "end" : "middle",
-                        rotate: slant ? -30 : 0)
+            canvas.text(
+                name, x: px, y: bottom + 17, size: 11, anchor: slant ? "end" : "middle",
+                rotate: slant ? -30 : 0)
         }
     }
 

@@ -13,36 +13,49 @@ public struct SVGCanvas {
     }
 
     /// Adds a line segment.
-    public mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double,
-                              stroke: String, width: Double = 1, dash: String? = nil) {
+    public mutating func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double,
+        stroke: String, width: Double = 1, dash: String? = nil
+    ) {
         let dashText = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-        elements.append("<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" "
-            + "stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(dashText)/>")
+        elements.append(
+            "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" "
+                + "stroke=\"\(stroke)\" stroke-width=\"\(f(width))\"\(dashText)/>")
     }
 
     /// Adds a filled rectangle.
-    public mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String,
-                              title: String? = nil) {
+    public mutating func rect(
+        _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String,
+        title: String? = nil
+    ) {
         let tooltip = title.map { "<title>\(SVGCanvas.escape($0))</title>" } ?? ""
-        elements.append("<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(max(w, 0)))\" "
-            + "height=\"\(f(max(h, 0)))\" fill=\"\(fill)\">\(tooltip)</rect>")
+        elements.append(
+            "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(max(w, 0)))\" "
+                + "height=\"\(f(max(h, 0)))\" fill=\"\(fill)\">\(tooltip)</rect>")
     }
 
     /// Adds an open polyline through `points`.
-    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5) {
+    public mutating func polyline(
+        _ points: [(Double, Double)], stroke: String, width: Double = 1.5
+    ) {
         let text = points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
-        elements.append("<polyline points=\"\(text)\" fill=\"none\" stroke=\"\(stroke)\" "
-            + "stroke-width=\"\(f(width))\" stroke-linejoin=\"round\"/>")
+        elements.append(
+            "<polyline points=\"\(text)\" fill=\"none\" stroke=\"\(stroke)\" "
+                + "stroke-width=\"\(f(width))\" stroke-linejoin=\"round\"/>")
     }
 
     /// Adds text; `anchor` is start, middle or end; `rotate` turns it about its anchor point.
-    public mutating func text(_ content: String, x: Double, y: Double, size: Double = 12,
-                              anchor: String = "start", weight: String = "normal",
-                              rotate: Double = 0, color: String = "#222") {
+    public mutating func text(
+        _ content: String, x: Double, y: Double, size: Double = 12,
+        anchor: String = "start", weight: String = "normal",
+        rotate: Double = 0, color: String = "#222"
+    ) {
         let transform = rotate == 0 ? "" : " transform=\"rotate(\(f(rotate)) \(f(x)) \(f(y)))\""
-        elements.append("<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(f(size))\" "
-            + "text-anchor=\"\(anchor)\" font-weight=\"\(weight)\" fill=\"\(color)\"\(transform)>"
-            + "\(SVGCanvas.escape(content))</text>")
+        elements.append(
+            "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(f(size))\" "
+                + "text-anchor=\"\(anchor)\" font-weight=\"\(weight)\" "
+                + "fill=\"\(color)\"\(transform)>"
+                + "\(SVGCanvas.escape(content))</text>")
     }
 
     /// The SVG document.
@@ -56,9 +69,11 @@ public struct SVGCanvas {
 
     /// Escapes the five XML special characters.
     public static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: "&apos;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+            of: "<", with: "&lt;"
+        )
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        .replacingOccurrences(of: "'", with: "&apos;")
     }
 
     /// Coordinates to two decimals: enough for screens, short for files with many points.

@@ -14,7 +14,8 @@ struct DuplicateFinder {
         var groups: [ArraySlice<UInt8>: [Int]] = [:]
         groups.reserveCapacity(count)
         for i in 0..<count {
-            groups[pixels[(i * pixelsPerImage)..<((i + 1) * pixelsPerImage)], default: []].append(i)
+            groups[pixels[(i * pixelsPerImage)..<((i + 1) * pixelsPerImage)], default: []].append(
+                i)
         }
         return groups.values.filter { $0.count > 1 }.sorted { $0[0] < $1[0] }
     }
@@ -50,7 +51,8 @@ struct DuplicateFinder {
                         guard 49 * Double((delta * delta).sum()) <= limit else { continue }
                         let squared = squaredDistance(bytes.baseAddress!, i, j)
                         if squared > 0 && Double(squared) <= limit {
-                            local.append((min(i, j), max(i, j), (Double(squared) / 784).squareRoot()))
+                            local.append(
+                                (min(i, j), max(i, j), (Double(squared) / 784).squareRoot()))
                         }
                     }
                 }
@@ -71,7 +73,8 @@ struct DuplicateFinder {
     }
 
     private func squaredDistance(_ bytes: UnsafePointer<UInt8>, _ i: Int, _ j: Int) -> Int {
-        let a = bytes + i * pixelsPerImage, b = bytes + j * pixelsPerImage
+        let a = bytes + i * pixelsPerImage
+        let b = bytes + j * pixelsPerImage
         var total = 0
         for p in 0..<pixelsPerImage {
             let d = Int(a[p]) - Int(b[p])

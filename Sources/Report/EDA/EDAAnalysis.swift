@@ -20,11 +20,13 @@ public struct EDAAnalysis {
         let size = LabelledImages.imageBytes
         let classCount = FashionMNIST.classNames.count
         var perSplit: [PixelAccumulator] = []
-        var perClass = [PixelAccumulator](repeating: PixelAccumulator(pixelsPerImage: size), count: classCount)
+        var perClass = [PixelAccumulator](
+            repeating: PixelAccumulator(pixelsPerImage: size), count: classCount)
         var blank = 0
         for split in splits {
             var accumulator = PixelAccumulator(pixelsPerImage: size)
-            var byClass = [PixelAccumulator](repeating: PixelAccumulator(pixelsPerImage: size), count: classCount)
+            var byClass = [PixelAccumulator](
+                repeating: PixelAccumulator(pixelsPerImage: size), count: classCount)
             split.pixels.withUnsafeBufferPointer { bytes in
                 for i in 0..<split.count {
                     let image = bytes.baseAddress! + i * size
@@ -82,20 +84,26 @@ public struct EDAAnalysis {
     }
 
     /// The numbers as the summary records them.
-    func summary(dataDirectory: String, verified: Bool, figures: [String], seconds: Double) -> EDASummary {
+    func summary(dataDirectory: String, verified: Bool, figures: [String], seconds: Double)
+        -> EDASummary
+    {
         let names = FashionMNIST.classNames
         let splitSummaries = splits.enumerated().map { s, split in
             EDASummary.Split(
                 name: split.split.rawValue, images: split.pixels.count / LabelledImages.imageBytes,
-                labels: split.labels.count, imageShape: [28, 28], pixelType: "uint8", labelType: "uint8",
+                labels: split.labels.count, imageShape: [28, 28], pixelType: "uint8",
+                labelType: "uint8",
                 classCounts: (0..<names.count).map { c in split.labels.filter { $0 == c }.count },
                 statistics: splitAccumulators[s].statistics)
         }
         let classes = names.indices.map {
-            EDASummary.ClassSummary(label: $0, name: names[$0], statistics: classAccumulators[$0].statistics)
+            EDASummary.ClassSummary(
+                label: $0, name: names[$0], statistics: classAccumulators[$0].statistics)
         }
         let cleaning = EDASummary.Cleaning(
-            missingRecords: splits.reduce(0) { $0 + abs($1.pixels.count / LabelledImages.imageBytes - $1.labels.count) },
+            missingRecords: splits.reduce(0) {
+                $0 + abs($1.pixels.count / LabelledImages.imageBytes - $1.labels.count)
+            },
             unreadableRecords: 0, labelsOutOfRange: 0, blankImages: blankImages,
             exactDuplicates: exactSummary(), nearDuplicates: nearSummary())
         return EDASummary(
@@ -105,7 +113,9 @@ public struct EDAAnalysis {
     }
 
     private func exactSummary() -> EDASummary.ExactDuplicates {
-        var within = [0, 0], across = 0, same = 0
+        var within = [0, 0]
+        var across = 0
+        var same = 0
         for group in exactGroups {
             let splitsInGroup = Set(group.map { locate($0).split })
             if splitsInGroup.count > 1 { across += 1 } else { within[splitsInGroup.first!] += 1 }
@@ -114,26 +124,35 @@ public struct EDAAnalysis {
         let images = exactGroups.reduce(0) { $0 + $1.count }
         return EDASummary.ExactDuplicates(
             groups: exactGroups.count, images: images, redundantCopies: images - exactGroups.count,
-            withinTrain: within[0], withinTest: splits.count > 1 ? within[1] : 0, acrossSplits: across,
+            withinTrain: within[0], withinTest: splits.count > 1 ? within[1] : 0,
+            acrossSplits: across,
             sameLabel: same, conflictingLabels: exactGroups.count - same,
             examples: exactGroups.prefix(20).map { $0.map(describe) })
     }
 
     private func nearSummary() -> EDASummary.NearDuplicates {
-        var within = [0, 0], across = 0, conflicting = 0
+        var within = [0, 0]
+        var across = 0
+        var conflicting = 0
         for pair in nearPairs {
-            let a = locate(pair.i).split, b = locate(pair.j).split
+            let a = locate(pair.i).split
+            let b = locate(pair.j).split
             if a != b { across += 1 } else { within[a] += 1 }
             if label(pair.i) != label(pair.j) { conflicting += 1 }
         }
         let closest = nearPairs.sorted { $0.distance < $1.distance }.prefix(20)
         return EDASummary.NearDuplicates(
             threshold: threshold,
-            method: "root-mean-square difference of the 784 pixels (0-255 scale), exact duplicates "
-                + "excluded; candidates from a sweep over images sorted by mean brightness, screened "
-                + "on 4x4 block means (a lower bound), then compared on all pixels; no pair is missed",
-            pairs: nearPairs.count, withinTrain: within[0], withinTest: splits.count > 1 ? within[1] : 0,
+            method:
+                "root-mean-square difference of the 784 pixels (0-255 scale), exact "
+                + "duplicates excluded; candidates from a sweep over images sorted by mean "
+                + "brightness, screened on 4x4 block means (a lower bound), then compared on "
+                + "all pixels; no pair is missed",
+            pairs: nearPairs.count, withinTrain: within[0],
+            withinTest: splits.count > 1 ? within[1] : 0,
             acrossSplits: across, conflictingLabels: conflicting,
-            examples: closest.map { [describe($0.i), describe($0.j), String(format: "%.2f", $0.distance)] })
+            examples: closest.map {
+                [describe($0.i), describe($0.j), String(format: "%.2f", $0.distance)]
+            })
     }
 }

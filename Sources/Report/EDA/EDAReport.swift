@@ -11,7 +11,8 @@ public enum EDAReport {
         nearDuplicateThreshold: Double
     ) throws -> EDASummary {
         let start = Date()
-        let analysis = EDAAnalysis(splits: [data.train, data.test], nearDuplicateThreshold: nearDuplicateThreshold)
+        let analysis = EDAAnalysis(
+            splits: [data.train, data.test], nearDuplicateThreshold: nearDuplicateThreshold)
         let figures = analysis.figures()
         for figure in figures {
             let url = directory.appendingPathComponent(figure.file)
@@ -26,8 +27,11 @@ public enum EDAReport {
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(summary), to: directory.appendingPathComponent("summary.json"))
-        try AtomicFile.write(EDAPage.html(summary, figures: figures), to: directory.appendingPathComponent("report.html"))
+        try AtomicFile.write(
+            try encoder.encode(summary), to: directory.appendingPathComponent("summary.json"))
+        try AtomicFile.write(
+            EDAPage.html(summary, figures: figures),
+            to: directory.appendingPathComponent("report.html"))
         return summary
     }
 }

@@ -50,14 +50,16 @@ struct PixelAccumulator {
         guard total > 0 else {
             return PixelStatistics(images: 0, mean: 0, std: 0, min: 0, max: 0, backgroundShare: 0)
         }
-        var sum = 0.0, squares = 0.0
+        var sum = 0.0
+        var squares = 0.0
         for v in 0..<256 {
             sum += Double(histogram[v] * v)
             squares += Double(histogram[v] * v * v)
         }
         let mean = sum / Double(total)
         return PixelStatistics(
-            images: images, mean: mean, std: (Swift.max(squares / Double(total) - mean * mean, 0)).squareRoot(),
+            images: images, mean: mean,
+            std: (Swift.max(squares / Double(total) - mean * mean, 0)).squareRoot(),
             min: histogram.firstIndex { $0 > 0 }!, max: histogram.lastIndex { $0 > 0 }!,
             backgroundShare: Double(histogram[0]) / Double(total))
     }
@@ -70,7 +72,8 @@ struct PixelAccumulator {
     /// Standard deviation at each pixel position.
     var stdImage: [Double] {
         zip(positionSum, positionSquares).map { sum, squares in
-            let n = Double(Swift.max(images, 1)), mean = Double(sum) / n
+            let n = Double(Swift.max(images, 1))
+            let mean = Double(sum) / n
             return Swift.max(Double(squares) / n - mean * mean, 0).squareRoot()
         }
     }

@@ -6,12 +6,15 @@ import Report
 enum EDACommand: Command {
     static let spec = CommandSpec(
         name: "eda",
-        summary: "Exploratory data analysis of all 70,000 images: report.html, summary.json, figures.",
+        summary:
+            "Exploratory data analysis of all 70,000 images: report.html, summary.json, figures.",
         options: DataOptions.specs + [
             OptionSpec(name: "out", valueName: "DIR", help: "output directory (default: eda)"),
             OptionSpec(
                 name: "near-duplicate-threshold", valueName: "X",
-                help: "RMS pixel distance (0-255 scale) under which images are near-duplicates (default 8)"),
+                help:
+                    "RMS pixel distance (0-255) for near-duplicates (default 8)"
+            ),
         ])
 
     static func run(_ arguments: ParsedArguments) throws {
@@ -20,13 +23,17 @@ enum EDACommand: Command {
         let (location, data) = try DataOptions.load(arguments)
         Console.info("analysing 70,000 images from \(location.directory.path) ...")
 
-        let s = try EDAReport.write(data, location: location, to: out, nearDuplicateThreshold: threshold)
-        let e = s.cleaning.exactDuplicates, near = s.cleaning.nearDuplicates
-        Console.info("""
+        let s = try EDAReport.write(
+            data, location: location, to: out, nearDuplicateThreshold: threshold)
+        let e = s.cleaning.exactDuplicates
+        let near = s.cleaning.nearDuplicates
+        Console.info(
+            """
             splits: \(s.splits.map { "\($0.name) \($0.images)" }.joined(separator: ", ")); \
             images 28x28 uint8, \(s.classNames.count) classes
             pixels: mean \(fmt(s.overall.mean)), std \(fmt(s.overall.std)), \
-            range \(s.overall.min)-\(s.overall.max), background \(fmt(s.overall.backgroundShare * 100))%
+            range \(s.overall.min)-\(s.overall.max), \
+            background \(fmt(s.overall.backgroundShare * 100))%
             exact duplicates: \(e.groups) groups (\(e.redundantCopies) redundant copies; \
             \(e.acrossSplits) across splits, \(e.conflictingLabels) with conflicting labels)
             near-duplicates (RMS <= \(fmt(near.threshold))): \(near.pairs) pairs \
