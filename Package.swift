@@ -33,7 +33,7 @@ let package = Package(
             dependencies: ["NeuralNet", "Formats", "Datasets", "CBLAS", "CLapacke"],
             swiftSettings: fast),
         .target(name: "Study", dependencies: ["GAN", "Evaluation"], swiftSettings: fast),
-        .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"]),
+        .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"], swiftSettings: fast),
         .target(
             name: "Parity", dependencies: ["GAN", "NeuralNet", "Datasets", "Formats"],
             swiftSettings: fast),

@@ -3,6 +3,7 @@ import Foundation
 /// Every subcommand, in the order `--help` lists them.
 let commands: [Command.Type] = [
     DataCommand.self,
+    EDACommand.self,
     TrainCommand.self,
     BenchCommand.self,
 ]

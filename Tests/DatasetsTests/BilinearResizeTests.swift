@@ -1,6 +1,7 @@
 import Formats
 import TestSupport
 import XCTest
+
 @testable import Datasets
 
 final class BilinearResizeTests: XCTestCase {
@@ -22,21 +23,26 @@ final class BilinearResizeTests: XCTestCase {
         let worst = zip(images.pixels, expected.bytes).map { abs(Int($0) - Int($1)) }.max()!
         let exact = zip(images.pixels, expected.bytes).filter { $0 == $1 }.count
         XCTAssertLessThanOrEqual(worst, 1, "worst difference \(worst) u8, tolerance 1")
-        XCTAssertGreaterThan(exact, expected.bytes.count * 99 / 100, "\(exact) exact of \(expected.bytes.count)")
+        XCTAssertGreaterThan(
+            exact, expected.bytes.count * 99 / 100, "\(exact) exact of \(expected.bytes.count)")
 
         let floats = images.normalizedPixels()
-        XCTAssertNil(mismatch("normalized", expected: normalized.floats(), observed: floats, abs: 1e-5, rel: 0))
+        XCTAssertNil(
+            mismatch(
+                "normalized", expected: normalized.floats(), observed: floats, abs: 1e-5, rel: 0))
     }
 
     func testIdentityAndConstantImages() {
         let resize = BilinearResize(from: 4, to: 4)
         let source: [UInt8] = Array(0..<16).map { UInt8($0 * 16) }
-        var target = [UInt8](repeating: 0, count: 16), scratch = [UInt8](repeating: 0, count: 16)
+        var target = [UInt8](repeating: 0, count: 16)
+        var scratch = [UInt8](repeating: 0, count: 16)
         resize.resize(source, into: &target, scratch: &scratch)
         XCTAssertEqual(target, source)
 
         let up = BilinearResize(from: 3, to: 7)
-        var big = [UInt8](repeating: 0, count: 49), mid = [UInt8](repeating: 0, count: 21)
+        var big = [UInt8](repeating: 0, count: 49)
+        var mid = [UInt8](repeating: 0, count: 21)
         up.resize([UInt8](repeating: 200, count: 9), into: &big, scratch: &mid)
         XCTAssertEqual(Set(big), [200])
     }

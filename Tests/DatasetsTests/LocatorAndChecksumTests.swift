@@ -1,6 +1,7 @@
 import Formats
 import TestSupport
 import XCTest
+
 @testable import Datasets
 
 final class LocatorAndChecksumTests: XCTestCase {
@@ -19,18 +20,22 @@ final class LocatorAndChecksumTests: XCTestCase {
     }
 
     func testSearchOrderPrefersOptionThenEnvironment() throws {
-        let option = SharedData.temporaryDirectory("opt"), env = SharedData.temporaryDirectory("env")
+        let option = SharedData.temporaryDirectory("opt")
+        let env = SharedData.temporaryDirectory("env")
         try fakeDataset(in: option)
         try fakeDataset(in: env)
         let environment = ["FASHION_MNIST_DIR": env.path, "XDG_CACHE_HOME": "/tmp/x"]
-        XCTAssertEqual(DataLocator.find(dataDirectory: option.path, environment: environment)?.source, .option)
+        XCTAssertEqual(
+            DataLocator.find(dataDirectory: option.path, environment: environment)?.source, .option
+        )
         let fromEnv = DataLocator.find(dataDirectory: "/nonexistent", environment: environment)
         XCTAssertEqual(fromEnv?.source, .environment)
         XCTAssertEqual(fromEnv?.files[.trainImages]?.lastPathComponent, "train-images-idx3-ubyte")
         let order = DataLocator.candidates(dataDirectory: "/a", environment: environment).map(\.1)
         XCTAssertEqual(order, [.option, .environment, .system, .cache])
         XCTAssertEqual(
-            DataLocator.cacheDirectory(environment: environment).path, "/tmp/x/dcgan-lab/fashion-mnist")
+            DataLocator.cacheDirectory(environment: environment).path,
+            "/tmp/x/dcgan-lab/fashion-mnist")
     }
 
     /// Files that read but fail their checksum are an error unless the mismatch is allowed.
@@ -38,7 +43,8 @@ final class LocatorAndChecksumTests: XCTestCase {
         let dir = SharedData.temporaryDirectory("sum")
         try fakeDataset(in: dir)
         let location = try XCTUnwrap(DataLocator.look(in: dir, source: .option))
-        XCTAssertThrowsError(try LabelledImages.load(.test, from: location, checksums: .require)) { error in
+        XCTAssertThrowsError(try LabelledImages.load(.test, from: location, checksums: .require)) {
+            error in
             guard case DatasetError.checksumMismatch(let path, let expected, _) = error else {
                 return XCTFail("unexpected \(error)")
             }
@@ -54,14 +60,18 @@ final class LocatorAndChecksumTests: XCTestCase {
         let dir = SharedData.temporaryDirectory("label")
         try fakeDataset(in: dir, corruptLabel: true)
         let location = try XCTUnwrap(DataLocator.look(in: dir, source: .option))
-        XCTAssertThrowsError(try LabelledImages.load(.test, from: location, checksums: .allowMismatch)) {
+        XCTAssertThrowsError(
+            try LabelledImages.load(.test, from: location, checksums: .allowMismatch)
+        ) {
             XCTAssertTrue("\($0)".contains("label 12"), "\($0)")
         }
     }
 
     /// Without network the download fails with a message naming the URL, not a crash.
     func testDownloadFailureIsClear() {
-        XCTAssertThrowsError(try Downloader.fetch("http://127.0.0.1:9/x.gz", label: "x") { _, _, _ in }) {
+        XCTAssertThrowsError(
+            try Downloader.fetch("http://127.0.0.1:9/x.gz", label: "x") { _, _, _ in }
+        ) {
             XCTAssertTrue("\($0)".contains("127.0.0.1:9/x.gz"), "\($0)")
         }
     }

@@ -1,11 +1,13 @@
 import Tensor
 import XCTest
+
 @testable import Datasets
 
 final class PipelineTests: XCTestCase {
     /// 50 tiny images: image i has every pixel = i, label i % 10.
     private func sample() -> LabelledImages {
-        let n = 50, size = LabelledImages.imageBytes
+        let n = 50
+        let size = LabelledImages.imageBytes
         var pixels = [UInt8](repeating: 0, count: n * size)
         for i in 0..<n { for p in 0..<size { pixels[i * size + p] = UInt8(i) } }
         return LabelledImages(

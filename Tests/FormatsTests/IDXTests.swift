@@ -1,5 +1,6 @@
 import TestSupport
 import XCTest
+
 @testable import Formats
 
 final class IDXTests: XCTestCase {
@@ -22,7 +23,9 @@ final class IDXTests: XCTestCase {
         let crc = bytes.withUnsafeBytes { Zlib.crc32($0) }
         var out: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255] + deflate
         for v in [crc, UInt32(bytes.count)] {
-            for shift in [0, 8, 16, 24] { out.append(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
+            for shift in [0, 8, 16, 24] {
+                out.append(UInt8(truncatingIfNeeded: v >> UInt32(shift)))
+            }
         }
         return out
     }

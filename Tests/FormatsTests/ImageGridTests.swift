@@ -1,5 +1,6 @@
 import TestSupport
 import XCTest
+
 @testable import Formats
 
 final class ImageGridTests: XCTestCase {
@@ -12,9 +13,11 @@ final class ImageGridTests: XCTestCase {
         let expected = try XCTUnwrap(tensors["image_grid/grid_u8"])
         let shape = images.shape
         let grid = ImageGrid.make(
-            images.floats(), count: shape[0], channels: shape[1], height: shape[2], width: shape[3],
+            images.floats(), count: shape[0], channels: shape[1], height: shape[2],
+            width: shape[3],
             nrow: 4, padding: 2, normalize: true)
-        XCTAssertEqual([grid.channels, grid.height, grid.width], [1, expected.shape[1], expected.shape[2]])
+        XCTAssertEqual(
+            [grid.channels, grid.height, grid.width], [1, expected.shape[1], expected.shape[2]])
 
         let plane = grid.width * grid.height
         var worst = 0
@@ -38,10 +41,12 @@ final class ImageGridTests: XCTestCase {
     }
 
     func testRGBImagesStayRGBAndSingleImageHasNoPadding() {
-        let rgb = ImageGrid.make([0, 1, 0.5], count: 1, channels: 3, height: 1, width: 1, normalize: false)
+        let rgb = ImageGrid.make(
+            [0, 1, 0.5], count: 1, channels: 3, height: 1, width: 1, normalize: false)
         XCTAssertEqual(rgb.channels, 3)
         XCTAssertEqual(rgb.pixels, [0, 255, 128])
-        let nan = ImageGrid.make([.nan, 0.5], count: 2, channels: 1, height: 1, width: 1, normalize: false)
+        let nan = ImageGrid.make(
+            [.nan, 0.5], count: 2, channels: 1, height: 1, width: 1, normalize: false)
         XCTAssertEqual(nan.width, 8)  // 2 cells of 1 + 2 padding, plus the closing padding
         XCTAssertEqual(nan[2, 2, 0], 0, "NaN is drawn black")
         XCTAssertEqual(nan[5, 2, 0], 128)

@@ -1,5 +1,6 @@
 import TestSupport
 import XCTest
+
 @testable import Formats
 
 final class PNGTests: XCTestCase {
@@ -41,8 +42,9 @@ final class PNGTests: XCTestCase {
         for y in 0..<5 {
             let filter = PNGFilter(rawValue: UInt8(y))!
             let previous = y > 0 ? source.pixels[((y - 1) * stride)..<(y * stride)] : nil
-            filter.apply(row: source.pixels[(y * stride)..<((y + 1) * stride)],
-                         previous: previous, bpp: 3, into: &row)
+            filter.apply(
+                row: source.pixels[(y * stride)..<((y + 1) * stride)],
+                previous: previous, bpp: 3, into: &row)
             filtered += [UInt8(y)] + row
         }
         var bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Formats
 
 final class SHA256Tests: XCTestCase {
@@ -11,7 +12,8 @@ final class SHA256Tests: XCTestCase {
             SHA256.hexDigest(Array("abc".utf8)),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(
-            SHA256.hexDigest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            SHA256.hexDigest(
+                Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         XCTAssertEqual(
             SHA256.hexDigest([UInt8](repeating: 0x61, count: 1_000_000)),

@@ -16,8 +16,10 @@ public enum DataAccess {
         do {
             return try Downloader.downloadAll(into: cache, progress: progress)
         } catch {
-            let searched = DataLocator.candidates(dataDirectory: dataDirectory, environment: environment)
-                .map { "\($0.0.path) (\($0.1.rawValue))" }
+            let searched = DataLocator.candidates(
+                dataDirectory: dataDirectory, environment: environment
+            )
+            .map { "\($0.0.path) (\($0.1.rawValue))" }
             throw DatasetError.notFound(searched: searched, downloadProblem: "\(error)")
         }
     }

@@ -26,7 +26,8 @@ public enum DataLocator {
 
     /// `$XDG_CACHE_HOME/dcgan-lab/fashion-mnist`, else `~/.cache/dcgan-lab/fashion-mnist`.
     public static func cacheDirectory(environment: [String: String]) -> URL {
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             .map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
         return base.appendingPathComponent("dcgan-lab/fashion-mnist")
@@ -51,7 +52,9 @@ public enum DataLocator {
         dataDirectory: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> DataLocation? {
-        for (directory, source) in candidates(dataDirectory: dataDirectory, environment: environment) {
+        for (directory, source) in candidates(
+            dataDirectory: dataDirectory, environment: environment)
+        {
             if let location = look(in: directory, source: source) { return location }
         }
         return nil

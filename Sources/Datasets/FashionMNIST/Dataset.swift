@@ -8,7 +8,9 @@ public struct FashionMNISTData: Sendable {
     public let test: LabelledImages
 
     /// The split asked for.
-    public subscript(split: FashionMNIST.Split) -> LabelledImages { split == .train ? train : test }
+    public subscript(split: FashionMNIST.Split) -> LabelledImages {
+        split == .train ? train : test
+    }
 
     /// Files whose checksum differs from the published one (empty when all verify).
     public var checksumMismatches: [FashionMNIST.DataFile] {
@@ -26,7 +28,9 @@ public struct FashionMNISTData: Sendable {
         let results = ResultBox()
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             let split: FashionMNIST.Split = i == 0 ? .train : .test
-            let result = Result { try LabelledImages.load(split, from: location, checksums: checksums) }
+            let result = Result {
+                try LabelledImages.load(split, from: location, checksums: checksums)
+            }
             results.set(i, result)
         }
         return FashionMNISTData(train: try results.get(0), test: try results.get(1))

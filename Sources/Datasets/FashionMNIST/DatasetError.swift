@@ -13,21 +13,21 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .notFound(searched, problem):
+        case .notFound(let searched, let problem):
             return "Fashion-MNIST was not found in:\n  " + searched.joined(separator: "\n  ")
                 + "\nand could not be downloaded: \(problem)\n"
                 + "Put the four *-ubyte.gz files in a directory and pass --data-dir DIR "
                 + "(or set FASHION_MNIST_DIR), or install Debian's dataset-fashion-mnist"
-        case let .downloadFailed(url, reason):
+        case .downloadFailed(let url, let reason):
             return "downloading \(url) failed: \(reason). Check the network connection, "
                 + "or download the file by hand and pass its directory with --data-dir"
-        case let .checksumMismatch(path, expected, actual):
+        case .checksumMismatch(let path, let expected, let actual):
             return "\(path): SHA-256 of the uncompressed content is \(actual), expected "
                 + "\(expected). The file is damaged or a different version; delete it to "
                 + "re-download, or pass --allow-checksum-mismatch to use it anyway"
-        case let .inconsistent(path, problem):
+        case .inconsistent(let path, let problem):
             return "\(path): \(problem). Delete the file and download it again"
-        case let .invalidSelection(problem):
+        case .invalidSelection(let problem):
             return problem
         }
     }

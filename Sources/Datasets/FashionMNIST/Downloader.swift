@@ -1,8 +1,8 @@
-import Foundation
 import Formats
+import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Downloads the four gzip files into a directory, each written atomically so an
@@ -30,7 +30,9 @@ public enum Downloader {
     }
 
     /// One GET request, blocking until it completes, reporting progress as bytes arrive.
-    static func fetch(_ address: String, label: String, progress: @escaping Progress) throws -> Data {
+    static func fetch(_ address: String, label: String, progress: @escaping Progress) throws
+        -> Data
+    {
         guard let url = URL(string: address) else {
             throw DatasetError.downloadFailed(url: address, reason: "not a valid URL")
         }
@@ -44,7 +46,8 @@ public enum Downloader {
             throw DatasetError.downloadFailed(url: address, reason: error.localizedDescription)
         }
         guard (200..<300).contains(receiver.status) else {
-            throw DatasetError.downloadFailed(url: address, reason: "HTTP status \(receiver.status)")
+            throw DatasetError.downloadFailed(
+                url: address, reason: "HTTP status \(receiver.status)")
         }
         return receiver.data
     }
@@ -73,12 +76,16 @@ public enum Downloader {
             completionHandler(.allow)
         }
 
-        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive chunk: Data) {
+        func urlSession(
+            _ session: URLSession, dataTask: URLSessionDataTask, didReceive chunk: Data
+        ) {
             data.append(chunk)
             progress(label, Int64(data.count), expected)
         }
 
-        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?
+        ) {
             self.error = error
             done.signal()
         }

@@ -36,10 +36,14 @@ public enum FashionMNIST {
         /// SHA-256 of the uncompressed IDX content, as published with the dataset.
         public var sha256: String {
             switch self {
-            case .trainImages: return "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"
-            case .trainLabels: return "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"
-            case .testImages: return "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"
-            case .testLabels: return "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"
+            case .trainImages:
+                return "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"
+            case .trainLabels:
+                return "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"
+            case .testImages:
+                return "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"
+            case .testLabels:
+                return "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"
             }
         }
 

@@ -1,5 +1,5 @@
-import Foundation
 import Formats
+import Foundation
 
 /// One split as stored: N grayscale 28x28 images (uint8, row-major) and their labels.
 public struct LabelledImages: Sendable {
@@ -14,6 +14,21 @@ public struct LabelledImages: Sendable {
 
     /// Number of images.
     public var count: Int { labels.count }
+
+    /// A split from pixels already in memory (tests, other sources); sizes must agree.
+    public init(
+        split: FashionMNIST.Split, pixels: [UInt8], labels: [UInt8],
+        imagesSHA256: String = "", labelsSHA256: String = ""
+    ) {
+        precondition(
+            pixels.count == labels.count * LabelledImages.imageBytes,
+            "LabelledImages: \(pixels.count) bytes for \(labels.count) images of 28x28")
+        self.split = split
+        self.pixels = pixels
+        self.labels = labels
+        self.imagesSHA256 = imagesSHA256
+        self.labelsSHA256 = labelsSHA256
+    }
 
     /// Bytes per image.
     public static let imageBytes = FashionMNIST.imageSide * FashionMNIST.imageSide
@@ -39,23 +54,29 @@ public struct LabelledImages: Sendable {
 
         let hashes = [SHA256.hexDigest(images.content), SHA256.hexDigest(labels.content)]
         if checksums == .require {
-            let checks = [(split.imagesFile, imagesURL, hashes[0]), (split.labelsFile, labelsURL, hashes[1])]
+            let checks = [
+                (split.imagesFile, imagesURL, hashes[0]), (split.labelsFile, labelsURL, hashes[1]),
+            ]
             for (file, url, hash) in checks where hash != file.sha256 {
-                throw DatasetError.checksumMismatch(path: url.path, expected: file.sha256, actual: hash)
+                throw DatasetError.checksumMismatch(
+                    path: url.path, expected: file.sha256, actual: hash)
             }
         }
 
         let labelBytes = labels.bytes
         if let bad = labelBytes.firstIndex(where: { $0 >= FashionMNIST.classNames.count }) {
             throw DatasetError.inconsistent(
-                path: labelsURL.path, problem: "label \(labelBytes[bad]) at index \(bad) is not in 0...9")
+                path: labelsURL.path,
+                problem: "label \(labelBytes[bad]) at index \(bad) is not in 0...9")
         }
         return LabelledImages(
             split: split, pixels: images.bytes, labels: labelBytes,
             imagesSHA256: hashes[0], labelsSHA256: hashes[1])
     }
 
-    private static func check(_ array: IDXArray, is file: FashionMNIST.DataFile, at url: URL) throws {
+    private static func check(_ array: IDXArray, is file: FashionMNIST.DataFile, at url: URL)
+        throws
+    {
         guard array.elementType == .uint8, array.shape == file.expectedShape else {
             throw DatasetError.inconsistent(
                 path: url.path,

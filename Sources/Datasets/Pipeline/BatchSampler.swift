@@ -33,7 +33,8 @@ public struct BatchSampler: Sendable {
 
     /// Cuts a given order into batches (in order, without shuffling).
     public func batches(of order: [Int]) -> [ArraySlice<Int>] {
-        precondition(order.count == count, "BatchSampler: order has \(order.count) items, not \(count)")
+        precondition(
+            order.count == count, "BatchSampler: order has \(order.count) items, not \(count)")
         return (0..<batchesPerEpoch).map { b in
             order[(b * batchSize)..<min((b + 1) * batchSize, count)]
         }

@@ -27,7 +27,8 @@ public struct BilinearResize: Sendable {
         let support = 1.0 * filterScale
         let inverseScale = 1.0 / filterScale
         maxTaps = Int(support.rounded(.up)) * 2 + 1
-        var starts: [Int] = [], counts: [Int] = []
+        var starts: [Int] = []
+        var counts: [Int] = []
         var weights = [Int32](repeating: 0, count: outputSide * maxTaps)
         for i in 0..<outputSide {
             let center = (Double(i) + 0.5) * scale
@@ -57,12 +58,14 @@ public struct BilinearResize: Sendable {
         _ source: UnsafePointer<UInt8>, into target: UnsafeMutablePointer<UInt8>,
         scratch: UnsafeMutablePointer<UInt8>
     ) {
-        let n = inputSide, m = outputSide
+        let n = inputSide
+        let m = outputSide
         weights.withUnsafeBufferPointer { w in
             for y in 0..<n {
                 for x in 0..<m {
                     scratch[y * m + x] = sum(
-                        w.baseAddress! + x * maxTaps, counts[x], source + y * n + starts[x], step: 1)
+                        w.baseAddress! + x * maxTaps, counts[x], source + y * n + starts[x],
+                        step: 1)
                 }
             }
             for y in 0..<m {

@@ -9,7 +9,8 @@ enum StratifiedSubset {
         var byClass = [[Int]](repeating: [], count: classes)
         for (i, label) in labels.enumerated() { byClass[Int(label)].append(i) }
         guard total >= 1 else {
-            throw DatasetError.invalidSelection("a stratified subset needs at least 1 image, got \(total)")
+            throw DatasetError.invalidSelection(
+                "a stratified subset needs at least 1 image, got \(total)")
         }
 
         var stream = RandomStream(seed: seed, purpose: "stratified-subset")

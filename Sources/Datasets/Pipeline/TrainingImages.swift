@@ -80,7 +80,8 @@ public struct TrainingImages: Sendable {
         TrainingImages.levels.withUnsafeBufferPointer { table in
             pixels.withUnsafeBufferPointer { source in
                 for (k, i) in indices.enumerated() {
-                    let from = source.baseAddress! + i * n, to = buffer + k * n
+                    let from = source.baseAddress! + i * n
+                    let to = buffer + k * n
                     for p in 0..<n { to[p] = table[Int(from[p])] }
                 }
             }

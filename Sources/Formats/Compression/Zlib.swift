@@ -25,15 +25,17 @@ public enum Zlib {
         var stream = z_stream()
         // windowBits 15 for zlib; +16 asks zlib to parse the gzip header and trailer.
         let windowBits: Int32 = wrapper == .gzip ? 16 + MAX_WBITS : MAX_WBITS
-        guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-            == Z_OK
+        guard
+            inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+                == Z_OK
         else { throw Failure(description: "zlib could not start inflating") }
         defer { inflateEnd(&stream) }
 
         let capacity = min(sizeHint, input.count * 1032)
         var output = [UInt8](repeating: 0, count: max(capacity, 1024))
         var produced = 0
-        stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
+        stream.next_in = UnsafeMutablePointer(
+            mutating: input.bindMemory(to: Bytef.self).baseAddress)
         stream.avail_in = uInt(input.count)
         while true {
             if produced == output.count {
@@ -79,7 +81,8 @@ public enum Zlib {
     }
 
     /// CRC-32 as PNG and gzip define it, continuing from `crc` (0 to start).
-    public static func crc32(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    public static func crc32(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32
+    {
         let ptr = bytes.bindMemory(to: Bytef.self).baseAddress
         return UInt32(CZlib.crc32(uLong(crc), ptr, uInt(bytes.count)))
     }

@@ -1,6 +1,11 @@
 /// The element types the IDX format defines (the third magic byte).
 public enum IDXElementType: UInt8, Sendable {
-    case uint8 = 0x08, int8 = 0x09, int16 = 0x0B, int32 = 0x0C, float32 = 0x0D, float64 = 0x0E
+    case uint8 = 0x08
+    case int8 = 0x09
+    case int16 = 0x0B
+    case int32 = 0x0C
+    case float32 = 0x0D
+    case float64 = 0x0E
 
     /// Bytes per element.
     public var size: Int {
@@ -29,16 +34,10 @@ public struct IDXArray: Sendable {
     /// Byte offset of the first element in `content`.
     public var payloadOffset: Int { 4 + 4 * shape.count }
 
-    /// Calls `body` with the raw element bytes (big-endian for multi-byte types).
-    public func withPayload<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try content.withUnsafeBytes { raw in
-            try body(UnsafeRawBufferPointer(rebasing: raw[payloadOffset...]))
-        }
-    }
-
     /// The elements of a `uint8` array, copied out.
     public var bytes: [UInt8] {
-        precondition(elementType == .uint8, "IDXArray.bytes needs uint8 elements, not \(elementType)")
+        precondition(
+            elementType == .uint8, "IDXArray.bytes needs uint8 elements, not \(elementType)")
         return Array(content[payloadOffset...])
     }
 }

@@ -59,8 +59,9 @@ public enum IDXReader {
         guard content.count == expected else {
             let shapeText = shape.map(String.init).joined(separator: "x")
             let verdict = content.count < expected ? "truncated?" : "extra bytes at the end"
-            throw fail("declares shape \(shapeText) of \(elementType) (\(expected) bytes) "
-                + "but holds \(content.count) bytes (\(verdict))")
+            throw fail(
+                "declares shape \(shapeText) of \(elementType) (\(expected) bytes) "
+                    + "but holds \(content.count) bytes (\(verdict))")
         }
         return IDXArray(elementType: elementType, shape: shape, content: content)
     }

@@ -16,9 +16,11 @@ public enum ImageGrid {
         valueRange: ClosedRange<Float>? = nil, scaleEach: Bool = false, padValue: Float = 0
     ) -> PixelImage {
         precondition(count >= 1, "ImageGrid needs at least one image")
-        precondition(channels == 1 || channels == 3, "ImageGrid takes 1 or 3 channels, not \(channels)")
-        precondition(images.count == count * channels * height * width,
-                     "ImageGrid: \(images.count) values for \(count)x\(channels)x\(height)x\(width)")
+        precondition(
+            channels == 1 || channels == 3, "ImageGrid takes 1 or 3 channels, not \(channels)")
+        precondition(
+            images.count == count * channels * height * width,
+            "ImageGrid: \(images.count) values for \(count)x\(channels)x\(height)x\(width)")
         precondition(nrow >= 1 && padding >= 0, "ImageGrid: nrow >= 1 and padding >= 0")
 
         let imageSize = channels * height * width
@@ -38,8 +40,10 @@ public enum ImageGrid {
 
         let columns = min(nrow, count)
         let rows = (count + columns - 1) / columns
-        let cellHeight = height + padding, cellWidth = width + padding
-        let gridHeight = rows * cellHeight + padding, gridWidth = columns * cellWidth + padding
+        let cellHeight = height + padding
+        let cellWidth = width + padding
+        let gridHeight = rows * cellHeight + padding
+        let gridWidth = columns * cellWidth + padding
         let plane = gridHeight * gridWidth
         var grid = [Float](repeating: padValue, count: channels * plane)
         for k in 0..<count {

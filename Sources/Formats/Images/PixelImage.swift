@@ -22,26 +22,9 @@ public struct PixelImage: Sendable, Equatable {
         self.pixels = pixels
     }
 
-    /// An image filled with one value in every channel.
-    public init(width: Int, height: Int, channels: Int, fill: UInt8 = 0) {
-        self.init(
-            width: width, height: height, channels: channels,
-            pixels: [UInt8](repeating: fill, count: width * height * channels))
-    }
-
     /// The value at column `x`, row `y`, channel `c`.
     public subscript(x: Int, y: Int, c: Int) -> UInt8 {
         get { pixels[(y * width + x) * channels + c] }
         set { pixels[(y * width + x) * channels + c] = newValue }
-    }
-
-    /// Planar copy of the pixels, channel-major ([C, H, W]) as PyTorch lays out images.
-    public var planar: [UInt8] {
-        var out = [UInt8](repeating: 0, count: pixels.count)
-        let plane = width * height
-        for i in 0..<plane {
-            for c in 0..<channels { out[c * plane + i] = pixels[i * channels + c] }
-        }
-        return out
     }
 }

@@ -33,7 +33,9 @@ public enum PNGDecoder {
         var offset = 8
         var sawEnd = false
         while !sawEnd {
-            guard offset + 12 <= bytes.count else { throw fail("ends before its IEND chunk (truncated?)") }
+            guard offset + 12 <= bytes.count else {
+                throw fail("ends before its IEND chunk (truncated?)")
+            }
             let length = Int(readBigEndian(bytes, offset))
             let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
             guard length <= bytes.count - offset - 12 else {
@@ -41,8 +43,12 @@ public enum PNGDecoder {
             }
             let body = bytes[(offset + 8)..<(offset + 8 + length)]
             let storedCRC = readBigEndian(bytes, offset + 8 + length)
-            let crc = bytes[(offset + 4)..<(offset + 8 + length)].withUnsafeBytes { Zlib.crc32($0) }
-            guard crc == storedCRC else { throw fail("chunk \(type) at byte \(offset) fails its CRC") }
+            let crc = bytes[(offset + 4)..<(offset + 8 + length)].withUnsafeBytes {
+                Zlib.crc32($0)
+            }
+            guard crc == storedCRC else {
+                throw fail("chunk \(type) at byte \(offset) fails its CRC")
+            }
 
             switch type {
             case "IHDR": header = try parseHeader(Array(body), fail: fail)
@@ -60,10 +66,15 @@ public enum PNGDecoder {
         throws -> (width: Int, height: Int, channels: Int)
     {
         let unsupported = "Save it as 8-bit gray, RGB or RGBA without interlacing"
-        guard body.count == 13 else { throw fail("has a \(body.count)-byte IHDR (13 expected)", "") }
-        let width = Int(readBigEndian(body, 0)), height = Int(readBigEndian(body, 4))
+        guard body.count == 13 else {
+            throw fail("has a \(body.count)-byte IHDR (13 expected)", "")
+        }
+        let width = Int(readBigEndian(body, 0))
+        let height = Int(readBigEndian(body, 4))
         guard width > 0, height > 0 else { throw fail("declares size \(width)x\(height)", "") }
-        guard body[8] == 8 else { throw fail("has bit depth \(body[8]); only 8 is read", unsupported) }
+        guard body[8] == 8 else {
+            throw fail("has bit depth \(body[8]); only 8 is read", unsupported)
+        }
         guard let channels = [0: 1, 4: 2, 2: 3, 6: 4][body[9]] else {
             throw fail("has colour type \(body[9]) (palette or unknown)", unsupported)
         }
@@ -95,12 +106,14 @@ public enum PNGDecoder {
                 throw fail("row \(y) has unknown filter type \(raw[y * (stride + 1)])", "")
             }
             let source = y * (stride + 1) + 1
-            pixels.replaceSubrange((y * stride)..<((y + 1) * stride), with: raw[source..<(source + stride)])
+            pixels.replaceSubrange(
+                (y * stride)..<((y + 1) * stride), with: raw[source..<(source + stride)])
             filter.undo(
                 &pixels, start: y * stride, length: stride, bpp: header.channels,
                 hasPrevious: y > 0, stride: stride)
         }
-        return PixelImage(width: header.width, height: header.height, channels: header.channels, pixels: pixels)
+        return PixelImage(
+            width: header.width, height: header.height, channels: header.channels, pixels: pixels)
     }
 
     private static func readBigEndian(_ bytes: [UInt8], _ offset: Int) -> UInt32 {

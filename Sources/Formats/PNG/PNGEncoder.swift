@@ -57,6 +57,8 @@ public enum PNGEncoder {
     }
 
     private static func appendBigEndian(_ value: UInt32, to out: inout [UInt8]) {
-        for shift in [24, 16, 8, 0] { out.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        for shift in [24, 16, 8, 0] {
+            out.append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
+        }
     }
 }

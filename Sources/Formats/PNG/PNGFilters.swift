@@ -1,7 +1,11 @@
 /// PNG's five scanline filters (spec section 9). Each predicts a byte from its left (`a`),
 /// upper (`b`) and upper-left (`c`) neighbours, a pixel's width (`bpp` bytes) away.
 enum PNGFilter: UInt8, CaseIterable {
-    case none = 0, sub = 1, up = 2, average = 3, paeth = 4
+    case none = 0
+    case sub = 1
+    case up = 2
+    case average = 3
+    case paeth = 4
 
     /// The predictor for this filter.
     @inline(__always)
@@ -19,14 +23,19 @@ enum PNGFilter: UInt8, CaseIterable {
     @inline(__always)
     static func paethPredictor(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
         let p = Int(a) + Int(b) - Int(c)
-        let pa = abs(p - Int(a)), pb = abs(p - Int(b)), pc = abs(p - Int(c))
+        let pa = abs(p - Int(a))
+        let pb = abs(p - Int(b))
+        let pc = abs(p - Int(c))
         if pa <= pb && pa <= pc { return a }
         return pb <= pc ? b : c
     }
 
     /// Filters one row into `out` (which holds the row's filtered bytes, no type byte).
-    func apply(row: ArraySlice<UInt8>, previous: ArraySlice<UInt8>?, bpp: Int, into out: inout [UInt8]) {
-        let r = row.startIndex, p = previous?.startIndex ?? 0
+    func apply(
+        row: ArraySlice<UInt8>, previous: ArraySlice<UInt8>?, bpp: Int, into out: inout [UInt8]
+    ) {
+        let r = row.startIndex
+        let p = previous?.startIndex ?? 0
         for i in 0..<row.count {
             let a = i >= bpp ? row[r + i - bpp] : 0
             let b = previous.map { $0[p + i] } ?? 0
@@ -37,7 +46,9 @@ enum PNGFilter: UInt8, CaseIterable {
 
     /// Reverses the filter in place on `data[start..<start+length]`, the row above being at
     /// `start - stride` (absent for the first row).
-    func undo(_ data: inout [UInt8], start: Int, length: Int, bpp: Int, hasPrevious: Bool, stride: Int) {
+    func undo(
+        _ data: inout [UInt8], start: Int, length: Int, bpp: Int, hasPrevious: Bool, stride: Int
+    ) {
         data.withUnsafeMutableBufferPointer { d in
             for i in 0..<length {
                 let a = i >= bpp ? d[start + i - bpp] : 0

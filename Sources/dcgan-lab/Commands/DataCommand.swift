@@ -5,21 +5,25 @@ import Foundation
 enum DataCommand: Command {
     static let spec = CommandSpec(
         name: "data",
-        summary: "Find or download Fashion-MNIST, verify its SHA-256 checksums, print where it is.",
+        summary:
+            "Find or download Fashion-MNIST, verify its SHA-256 checksums, print where it is.",
         options: DataOptions.specs)
 
     static func run(_ arguments: ParsedArguments) throws {
         let start = Date()
         let (location, data) = try DataOptions.load(arguments)
-        Console.info("Fashion-MNIST: \(location.directory.path) (found via \(location.source.rawValue))")
+        Console.info(
+            "Fashion-MNIST: \(location.directory.path) (found via \(location.source.rawValue))")
         for split in FashionMNIST.Split.allCases {
             let images = data[split]
-            Console.info("  \(split.rawValue): \(images.count) images of 28x28 uint8, labels 0...9")
+            Console.info(
+                "  \(split.rawValue): \(images.count) images of 28x28 uint8, labels 0...9")
         }
         let mismatches = data.checksumMismatches
-        Console.info(mismatches.isEmpty
-            ? "  SHA-256 verified for all four files (uncompressed content)"
-            : "  NOT VERIFIED: \(mismatches.map(\.rawValue).joined(separator: ", "))")
+        Console.info(
+            mismatches.isEmpty
+                ? "  SHA-256 verified for all four files (uncompressed content)"
+                : "  NOT VERIFIED: \(mismatches.map(\.rawValue).joined(separator: ", "))")
         Console.info(String(format: "  loaded in %.2f s", Date().timeIntervalSince(start)))
     }
 }
@@ -49,10 +53,12 @@ enum DataOptions {
             bar?.update(Int(received))
         }
         let allow = arguments.flag("allow-checksum-mismatch")
-        let data = try FashionMNISTData.load(from: location, checksums: allow ? .allowMismatch : .require)
+        let data = try FashionMNISTData.load(
+            from: location, checksums: allow ? .allowMismatch : .require)
         for file in data.checksumMismatches {
-            Console.warning("\(location.files[file]!.path): SHA-256 differs from the published "
-                + "\(file.sha256); continuing because of --allow-checksum-mismatch")
+            Console.warning(
+                "\(location.files[file]!.path): SHA-256 differs from the published "
+                    + "\(file.sha256); continuing because of --allow-checksum-mismatch")
         }
         return (location, data)
     }
