@@ -14,17 +14,21 @@ final class GEMMWorkspace: @unchecked Sendable {
     let b: UnsafeMutablePointer<Float>
     /// Scratch for tiles that overhang the edge of C.
     let tile: UnsafeMutablePointer<Float>
+    /// Scratch for the packing's 16 × 16 transposes.
+    let vectors: UnsafeMutablePointer<SIMD16<Float>>
 
     init() {
         a = Self.allocate(Self.mc * Self.kc)
         b = Self.allocate(Self.kc * Self.nc)
         tile = Self.allocate(GEMMMicroKernel.mr * GEMMMicroKernel.nr)
+        vectors = UnsafeMutableRawPointer(Self.allocate(32 * 16)).bindMemory(to: SIMD16<Float>.self, capacity: 32)
     }
 
     deinit {
         free(a)
         free(b)
         free(tile)
+        free(vectors)
     }
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -77,7 +81,10 @@ enum PackedGEMM {
     }
 
     /// Computes C[rows, cols] on one thread: loops over nc columns, kc depth, mc rows, then
-    /// nr × mr tiles.
+    /// tiles. When all rows fit one mc block (the convolutions' small output-channel counts), B
+    /// is packed one kc × nr panel at a time, just before the row tiles sweep it from L1:
+    /// packing the whole kc × nc block first sent every B value through L3 and back for only
+    /// 2·m flops each.
     private static func block(
         _ a: MatrixView, _ b: MatrixView, c: UnsafeMutablePointer<Float>, ldc: Int,
         rows: Range<Int>, cols: Range<Int>, k: Int, alpha: Float, beta: Float,
@@ -90,29 +97,50 @@ enum PackedGEMM {
                 let kc = min(GEMMWorkspace.kc, k - pc)
                 // Later k blocks accumulate onto what the first wrote.
                 let betaHere = pc == 0 ? beta : 1
-                GEMMPacking.packB(b, p0: pc, kc: kc, j0: jc, nc: nc, into: w.b)
+                if rows.count <= GEMMWorkspace.mc {
+                    GEMMPacking.packA(a, i0: rows.lowerBound, mc: rows.count, p0: pc, kc: kc,
+                                      into: w.a, scratch: w.vectors)
+                    for jr in stride(from: 0, to: nc, by: nr) {
+                        GEMMPacking.packB(b, p0: pc, kc: kc, j0: jc + jr, nc: min(nr, nc - jr),
+                                          into: w.b, scratch: w.vectors)
+                        for ir in stride(from: 0, to: rows.count, by: mr) {
+                            tile(kc: kc, a: w.a + ir * kc, b: w.b, c: c + (rows.lowerBound + ir) * ldc + jc + jr,
+                                 ldc: ldc, rows: min(mr, rows.count - ir), cols: min(nr, nc - jr),
+                                 alpha: alpha, beta: betaHere, workspace: w)
+                        }
+                    }
+                    continue
+                }
+                GEMMPacking.packB(b, p0: pc, kc: kc, j0: jc, nc: nc, into: w.b, scratch: w.vectors)
                 for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: GEMMWorkspace.mc) {
                     let mc = min(GEMMWorkspace.mc, rows.upperBound - ic)
-                    GEMMPacking.packA(a, i0: ic, mc: mc, p0: pc, kc: kc, into: w.a)
-                    for jr in stride(from: 0, to: nc, by: nr) {
-                        let bPanel = w.b + jr * kc
-                        for ir in stride(from: 0, to: mc, by: mr) {
-                            let aPanel = w.a + ir * kc
-                            let cTile = c + (ic + ir) * ldc + jc + jr
-                            let tileRows = min(mr, mc - ir), tileCols = min(nr, nc - jr)
-                            if tileRows == mr && tileCols == nr {
-                                GEMMMicroKernel.run(kc: kc, a: aPanel, b: bPanel, c: cTile, ldc: ldc,
-                                                    alpha: alpha, beta: betaHere)
-                            } else {
-                                GEMMMicroKernel.run(kc: kc, a: aPanel, b: bPanel, c: w.tile, ldc: nr,
-                                                    alpha: 1, beta: 0)
-                                mergeEdge(w.tile, into: cTile, ldc: ldc, rows: tileRows,
-                                          cols: tileCols, alpha: alpha, beta: betaHere)
-                            }
+                    GEMMPacking.packA(a, i0: ic, mc: mc, p0: pc, kc: kc, into: w.a, scratch: w.vectors)
+                    // Row tiles outside, column tiles inside: consecutive tiles then continue
+                    // along the same rows of C, which matters when C's rows are a power-of-two
+                    // apart (n = 16384 put every row of a column walk in the same cache set).
+                    for ir in stride(from: 0, to: mc, by: mr) {
+                        for jr in stride(from: 0, to: nc, by: nr) {
+                            tile(kc: kc, a: w.a + ir * kc, b: w.b + jr * kc, c: c + (ic + ir) * ldc + jc + jr,
+                                 ldc: ldc, rows: min(mr, mc - ir), cols: min(nr, nc - jr),
+                                 alpha: alpha, beta: betaHere, workspace: w)
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// One mr × nr tile of C; tiles overhanging C's edge go through scratch.
+    @inline(__always)
+    private static func tile(
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+        ldc: Int, rows: Int, cols: Int, alpha: Float, beta: Float, workspace w: GEMMWorkspace
+    ) {
+        if rows == GEMMMicroKernel.mr && cols == GEMMMicroKernel.nr {
+            GEMMMicroKernel.run(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        } else {
+            GEMMMicroKernel.run(kc: kc, a: a, b: b, c: w.tile, ldc: GEMMMicroKernel.nr, alpha: 1, beta: 0)
+            mergeEdge(w.tile, into: c, ldc: ldc, rows: rows, cols: cols, alpha: alpha, beta: beta)
         }
     }
 
