@@ -39,9 +39,11 @@ enum GEMMPacking {
                 let first = a.base + (i0 + ib) * a.rowStride + p0
                 let blocked = kc & ~15
                 for p in stride(from: 0, to: blocked, by: 16) {
-                    for r in 0..<16 { scratch[r] = r < rows ? load(first + r * a.rowStride + p) : Vector() }
+                    for r in 0..<16 {
+                        scratch[r] = r < rows ? load(first + r * a.rowStride + p) : Vector()
+                    }
                     transpose16(scratch)
-                    for q in 0..<16 { storeFirst12(scratch[q], panel + (p + q) * mr) }
+                    for q in 0..<16 { storeLowHalf(scratch[q], panel + (p + q) * mr) }
                 }
                 for r in 0..<rows {
                     for p in blocked..<kc { panel[p * mr + r] = first[r * a.rowStride + p] }
@@ -52,7 +54,9 @@ enum GEMMPacking {
                     let src = a.base + (p0 + p) * a.colStride + i0 + ib
                     let out = panel + p * mr
                     if rows == mr {
-                        storeFirst12(loadFirst12(src), out)
+                        UnsafeMutableRawPointer(out).storeBytes(
+                            of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self),
+                            as: SIMD8<Float>.self)
                     } else {
                         for r in 0..<rows { out[r] = src[r] }
                     }
@@ -92,7 +96,8 @@ enum GEMMPacking {
                 for half in stride(from: 0, to: cols, by: 16) {
                     for p in stride(from: 0, to: blocked, by: 16) {
                         for j in 0..<16 {
-                            scratch[j] = half + j < cols ? load(first + (half + j) * b.colStride + p) : Vector()
+                            let column = first + (half + j) * b.colStride + p
+                            scratch[j] = half + j < cols ? load(column) : Vector()
                         }
                         transpose16(scratch)
                         for q in 0..<16 { store(scratch[q], panel + (p + q) * nr + half) }
@@ -118,7 +123,9 @@ enum GEMMPacking {
     }
 
     @inline(__always)
-    private static func unshuffle(_ x: UnsafeMutablePointer<Vector>, into y: UnsafeMutablePointer<Vector>) {
+    private static func unshuffle(
+        _ x: UnsafeMutablePointer<Vector>, into y: UnsafeMutablePointer<Vector>
+    ) {
         for w in 0..<8 {
             let pair = SIMD32(lowHalf: x[2 * w], highHalf: x[2 * w + 1])
             y[w] = pair.evenHalf
@@ -136,21 +143,9 @@ enum GEMMPacking {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
     }
 
-    /// The first 12 floats at p (as a vector with 4 zero lanes), without reading past them.
+    /// Stores the first 8 lanes (mr) of v at p, leaving p[8...] alone.
     @inline(__always)
-    private static func loadFirst12(_ p: UnsafePointer<Float>) -> Vector {
-        let raw = UnsafeRawPointer(p)
-        return Vector(
-            lowHalf: raw.loadUnaligned(as: SIMD8<Float>.self),
-            highHalf: SIMD8(lowHalf: raw.loadUnaligned(fromByteOffset: 32, as: SIMD4<Float>.self),
-                            highHalf: SIMD4()))
-    }
-
-    /// Stores the first 12 lanes of v at p (the micro-kernel's mr), leaving p[12...] alone.
-    @inline(__always)
-    private static func storeFirst12(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
-        let raw = UnsafeMutableRawPointer(p)
-        raw.storeBytes(of: v.lowHalf, as: SIMD8<Float>.self)
-        raw.storeBytes(of: v.highHalf.lowHalf, toByteOffset: 32, as: SIMD4<Float>.self)
+    private static func storeLowHalf(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v.lowHalf, as: SIMD8<Float>.self)
     }
 }
