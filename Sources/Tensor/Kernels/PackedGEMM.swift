@@ -2,13 +2,16 @@ import Foundation
 
 /// Pack buffers of one thread of a packed GEMM, reused from call to call.
 final class GEMMWorkspace: @unchecked Sendable {
-    /// Depth of one packed block. A kc × nr panel of B (32 KiB) stays in the 48 KiB L1 while
-    /// the kernel sweeps the mr × kc panels of A over it.
+    /// Depth of one packed block. The loops keep an mr × kc panel of A (8 KiB) in the 48 KiB
+    /// L1 while the tiles sweep the B block; 256 makes each tile's kc FMAs outweigh its loads
+    /// and stores of C.
     static let kc = 256
     /// Rows of A per packed block (a multiple of mr): the mc × kc block (192 KiB) stays in L2.
     static let mc = 192
-    /// Columns of B per packed block (a multiple of nr): the kc × nc block (3 MiB) comes from L3.
-    static let nc = 3072
+    /// Size of the packed kc × nc block of B, 1 MiB: half of the 2 MiB L2, beside A's block, so
+    /// every row tile reads it from L2. With nc fixed at 3072 instead, k = 1024 made it 3 MiB
+    /// and each row tile streamed it from L3 again.
+    static let bBlockFloats = 1 << 18
 
     let a: UnsafeMutablePointer<Float>
     let b: UnsafeMutablePointer<Float>
@@ -19,7 +22,7 @@ final class GEMMWorkspace: @unchecked Sendable {
 
     init() {
         a = Self.allocate(Self.mc * Self.kc)
-        b = Self.allocate(Self.kc * Self.nc)
+        b = Self.allocate(Self.bBlockFloats)
         tile = Self.allocate(GEMMMicroKernel.mr * GEMMMicroKernel.nr)
         vectors = UnsafeMutableRawPointer(Self.allocate(32 * 16))
             .bindMemory(to: SIMD16<Float>.self, capacity: 32)
@@ -88,8 +91,10 @@ enum PackedGEMM {
         ldc: Int, rows: Range<Int>, cols: Range<Int>, k: Int, alpha: Float, beta: Float,
         workspace w: GEMMWorkspace
     ) {
-        for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: GEMMWorkspace.nc) {
-            let nc = min(GEMMWorkspace.nc, cols.upperBound - jc)
+        let nr = GEMMMicroKernel.nr
+        let ncBlock = max(nr, GEMMWorkspace.bBlockFloats / min(GEMMWorkspace.kc, k) / nr * nr)
+        for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: ncBlock) {
+            let nc = min(ncBlock, cols.upperBound - jc)
             for pc in stride(from: 0, to: k, by: GEMMWorkspace.kc) {
                 let kc = min(GEMMWorkspace.kc, k - pc)
                 // Later k blocks accumulate onto what the first wrote.
@@ -133,7 +138,7 @@ enum PackedGEMM {
         }
     }
 
-    /// Goto's order: the kc × nc block of B packed once (L3), then mc × kc blocks of A (L2).
+    /// Goto's order: the kc × nc block of B packed once (L2), then mc × kc blocks of A (L2).
     /// Row tiles run outside and column tiles inside, so consecutive tiles continue along the
     /// same rows of C: down a column, rows a power of two apart (n = 16384) shared cache sets.
     @inline(__always)
