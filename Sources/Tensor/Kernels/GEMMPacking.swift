@@ -30,39 +30,43 @@ enum GEMMPacking {
         scratch: UnsafeMutablePointer<Vector>
     ) {
         let mr = GEMMMicroKernel.mr
-        var panel = dst
-        for ib in stride(from: 0, to: mc, by: mr) {
-            let rows = min(mr, mc - ib)
-            if rows < mr { panel.update(repeating: 0, count: mr * kc) }
-            if a.colStride == 1 {
-                // Rows run along k: transpose 16 k-values of the panel's rows at a time.
+        if mc % mr != 0 { (dst + mc / mr * mr * kc).update(repeating: 0, count: mr * kc) }
+        if a.colStride == 1 {
+            // Rows run along k: transpose 16 rows (two panels) × 16 k-values at a time.
+            let blocked = kc & ~15
+            for ib in stride(from: 0, to: mc, by: 16) {
+                let rows = min(16, mc - ib)
                 let first = a.base + (i0 + ib) * a.rowStride + p0
-                let blocked = kc & ~15
+                let panel = dst + ib * kc
                 for p in stride(from: 0, to: blocked, by: 16) {
                     for r in 0..<16 {
                         scratch[r] = r < rows ? load(first + r * a.rowStride + p) : Vector()
                     }
                     transpose16(scratch)
-                    for q in 0..<16 { storeLowHalf(scratch[q], panel + (p + q) * mr) }
+                    for q in 0..<16 {
+                        store8(scratch[q].lowHalf, panel + (p + q) * mr)
+                        if rows > mr { store8(scratch[q].highHalf, panel + (kc + p + q) * mr) }
+                    }
                 }
                 for r in 0..<rows {
-                    for p in blocked..<kc { panel[p * mr + r] = first[r * a.rowStride + p] }
+                    let out = panel + r / mr * mr * kc + r % mr
+                    for p in blocked..<kc { out[p * mr] = first[r * a.rowStride + p] }
                 }
-            } else {
-                // Aᵀ stored (rowStride 1): the mr values of one k are contiguous.
+            }
+        } else {
+            // Aᵀ stored (rowStride 1): the mr values of one k are contiguous.
+            for ib in stride(from: 0, to: mc, by: mr) {
+                let rows = min(mr, mc - ib), panel = dst + ib * kc
                 for p in 0..<kc {
                     let src = a.base + (p0 + p) * a.colStride + i0 + ib
-                    let out = panel + p * mr
                     if rows == mr {
-                        UnsafeMutableRawPointer(out).storeBytes(
-                            of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self),
-                            as: SIMD8<Float>.self)
+                        let values = UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self)
+                        store8(values, panel + p * mr)
                     } else {
-                        for r in 0..<rows { out[r] = src[r] }
+                        for r in 0..<rows { panel[p * mr + r] = src[r] }
                     }
                 }
             }
-            panel += mr * kc
         }
     }
 
@@ -143,9 +147,8 @@ enum GEMMPacking {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
     }
 
-    /// Stores the first 8 lanes (mr) of v at p, leaving p[8...] alone.
     @inline(__always)
-    private static func storeLowHalf(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v.lowHalf, as: SIMD8<Float>.self)
+    private static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 }
