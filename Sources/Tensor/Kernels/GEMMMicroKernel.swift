@@ -1,5 +1,4 @@
 /// One row of the micro-kernel's accumulator tile: 32 floats in two AVX-512 registers.
-@usableFromInline
 struct AccumulatorRow {
     var lo = SIMD16<Float>()
     var hi = SIMD16<Float>()
