@@ -1,1 +1,0 @@
-// The Evaluation layer; see the README's architecture section.
