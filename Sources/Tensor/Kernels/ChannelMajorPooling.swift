@@ -61,14 +61,15 @@ extension ChannelMajorKernels {
     }
 
     /// The mean of every plane, as [batch, channels] row-major (global average pooling).
+    /// Sums in double: a float running sum drifts by ~1e-4 over a 73x73 plane.
     public static func globalAverage(_ x: ChannelMajorMap) -> [Float] {
         var result = [Float](repeating: 0, count: x.batch * x.channels)
         for c in 0..<x.channels {
             for n in 0..<x.batch {
                 let s = x.channel(c) + n * x.plane
-                var total: Float = 0
-                for i in 0..<x.plane { total += s[i] }
-                result[n * x.channels + c] = total / Float(x.plane)
+                var total = 0.0
+                for i in 0..<x.plane { total += Double(s[i]) }
+                result[n * x.channels + c] = Float(total / Double(x.plane))
             }
         }
         return result
