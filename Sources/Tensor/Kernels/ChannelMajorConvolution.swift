@@ -96,6 +96,8 @@ public enum ChannelMajorKernels {
                 let c = r / (kernel.0 * kernel.1)
                 let i = (r / kernel.1) % kernel.0
                 let j = r % kernel.1
+                let valid = validOutputs(
+                    outWidth, inWidth: x.width, stride: stride.1, offset: j - padding.1)
                 var dst = cols + r * width
                 for n in images {
                     let src = x.channel(c) + n * x.plane
@@ -107,15 +109,28 @@ public enum ChannelMajorKernels {
                             continue
                         }
                         let line = src + ih * x.width
-                        for ow in 0..<outWidth {
-                            let iw = ow * stride.1 - padding.1 + j
-                            dst[ow] = (iw >= 0 && iw < x.width) ? line[iw] : 0
+                        dst.update(repeating: 0, count: valid.lowerBound)
+                        if stride.1 == 1 {
+                            (dst + valid.lowerBound).update(
+                                from: line + valid.lowerBound + j - padding.1, count: valid.count)
+                        } else {
+                            for ow in valid { dst[ow] = line[ow * stride.1 - padding.1 + j] }
                         }
+                        (dst + valid.upperBound).update(
+                            repeating: 0, count: outWidth - valid.upperBound)
                         dst += outWidth
                     }
                 }
             }
         }
+    }
+
+    /// The outputs o in 0..<count whose input o·stride + offset lies in 0..<inWidth.
+    @inline(__always)
+    static func validOutputs(_ count: Int, inWidth: Int, stride: Int, offset: Int) -> Range<Int> {
+        let low = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        let high = inWidth - 1 - offset < 0 ? 0 : (inWidth - 1 - offset) / stride + 1
+        return min(low, count)..<max(min(high, count), min(low, count))
     }
 
     /// row[r][i] = max(row[r][i] + bias[r], 0).

@@ -26,38 +26,50 @@ extension ChannelMajorKernels {
             "pool: output map does not fit the input")
         let planes = x.channels * x.batch
         let src = x.storage.data, dst = y.channel(offset)
+        let rows = windows(y.height, inSize: x.height, kernel: kernel, stride: stride, padding: padding)
+        let cols = windows(y.width, inSize: x.width, kernel: kernel, stride: stride, padding: padding)
         Engine.parallelFor(planes) { range in
+            // Separable: reduce along rows into `across`, then down the columns of that.
+            let across = UnsafeMutablePointer<Float>.allocate(capacity: x.height * y.width)
+            defer { across.deallocate() }
             for p in range {
                 let s = src + p * x.plane
+                for ih in 0..<x.height {
+                    for (ow, window) in cols.enumerated() {
+                        across[ih * y.width + ow] = reduce(s + ih * x.width, 1, window, kind)
+                    }
+                }
                 let d = dst + p * y.plane
-                for oh in 0..<y.height {
-                    let top = oh * stride - padding
-                    let rows = max(top, 0)..<min(top + kernel, x.height)
+                for (oh, window) in rows.enumerated() {
                     for ow in 0..<y.width {
-                        let left = ow * stride - padding
-                        let cols = max(left, 0)..<min(left + kernel, x.width)
-                        d[oh * y.width + ow] = reduce(s, width: x.width, rows, cols, kind)
+                        var value = reduce(across + ow, y.width, window, kind)
+                        if kind == .average { value /= Float(window.count * cols[ow].count) }
+                        d[oh * y.width + ow] = value
                     }
                 }
             }
         }
     }
 
+    /// Each output's window clipped to the input.
+    static func windows(_ count: Int, inSize: Int, kernel: Int, stride: Int, padding: Int) -> [Range<Int>] {
+        (0..<count).map { o in
+            let start = o * stride - padding
+            return max(start, 0)..<min(start + kernel, inSize)
+        }
+    }
+
+    /// Max or sum of the values at `window` (in steps of `step`) from `s`.
     @inline(__always)
     static func reduce(
-        _ s: UnsafePointer<Float>, width: Int, _ rows: Range<Int>, _ cols: Range<Int>,
-        _ kind: Pooling
+        _ s: UnsafePointer<Float>, _ step: Int, _ window: Range<Int>, _ kind: Pooling
     ) -> Float {
-        switch kind {
-        case .max:
-            var best = -Float.infinity
-            for r in rows { for c in cols { best = Swift.max(best, s[r * width + c]) } }
-            return best
-        case .average:
-            var total: Float = 0
-            for r in rows { for c in cols { total += s[r * width + c] } }
-            return total / Float(rows.count * cols.count)
+        var result: Float = kind == .max ? -.infinity : 0
+        for i in window {
+            let v = s[i * step]
+            result = kind == .max ? Swift.max(result, v) : result + v
         }
+        return result
     }
 
     /// The mean of every plane, as [batch, channels] row-major (global average pooling).
