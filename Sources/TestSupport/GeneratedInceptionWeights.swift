@@ -20,8 +20,8 @@ public struct GeneratedInceptionWeights {
     public init(manifest url: URL) throws {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
         guard let weights = json?["weights"] as? [String: Any],
-              let seed = (weights["weight_seed"] as? NSNumber)?.uint64Value,
-              let tensors = weights["tensors"] as? [String: [String: Any]]
+            let seed = (weights["weight_seed"] as? NSNumber)?.uint64Value,
+            let tensors = weights["tensors"] as? [String: [String: Any]]
         else { throw FileFormatError(path: url.path, problem: "has no weights section") }
         self.seed = seed
         entries = tensors.keys.sorted().map { key in
@@ -58,8 +58,9 @@ public struct GeneratedInceptionWeights {
             return ((6 / Double(fanIn)).squareRoot(), 0)
         }
         if key.hasSuffix(".bn.weight") || key.hasSuffix(".bn.running_var") { return (0.25, 1) }
-        precondition(key.hasSuffix(".bn.bias") || key.hasSuffix(".bn.running_mean"),
-                     "no weight formula for '\(key)'")
+        precondition(
+            key.hasSuffix(".bn.bias") || key.hasSuffix(".bn.running_mean"),
+            "no weight formula for '\(key)'")
         return (0.1, 0)
     }
 

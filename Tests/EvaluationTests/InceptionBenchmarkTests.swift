@@ -33,7 +33,9 @@ final class InceptionBenchmarkTests: XCTestCase {
 
         XCTAssertEqual(features.count, count * 2048)
         XCTAssertTrue(features.allSatisfy(\.isFinite), "non-finite features")
-        print(String(format: "inception-pool3: %d images in %.2f s, %.2f img/s (threads %d, batch %d)",
-                     count, seconds, Double(count) / seconds, threads, batchSize))
+        print(
+            String(
+                format: "inception-pool3: %d images in %.2f s, %.2f img/s (threads %d, batch %d)",
+                count, seconds, Double(count) / seconds, threads, batchSize))
     }
 }

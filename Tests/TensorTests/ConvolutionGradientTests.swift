@@ -6,15 +6,16 @@ import XCTest
 final class ConvolutionGradientTests: XCTestCase {
     /// Kernel, stride, padding and input size per case: square and 1x7 / 7x1 kernels, stride
     /// 2, asymmetric padding and non-square inputs.
-    let geometries: [(kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), size: (Int, Int))] = [
-        ((3, 3), (1, 1), (1, 1), (5, 7)),
-        ((3, 3), (2, 2), (1, 1), (7, 6)),
-        ((1, 7), (1, 1), (0, 3), (4, 9)),
-        ((7, 1), (1, 1), (3, 0), (9, 4)),
-        ((4, 4), (2, 2), (1, 1), (6, 8)),
-        ((2, 3), (2, 1), (0, 1), (5, 5)),
-        ((1, 1), (1, 1), (0, 0), (3, 4)),
-    ]
+    let geometries:
+        [(kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), size: (Int, Int))] = [
+            ((3, 3), (1, 1), (1, 1), (5, 7)),
+            ((3, 3), (2, 2), (1, 1), (7, 6)),
+            ((1, 7), (1, 1), (0, 3), (4, 9)),
+            ((7, 1), (1, 1), (3, 0), (9, 4)),
+            ((4, 4), (2, 2), (1, 1), (6, 8)),
+            ((2, 3), (2, 1), (0, 1), (5, 5)),
+            ((1, 1), (1, 1), (0, 0), (3, 4)),
+        ]
 
     func testConv2d() {
         var check = GradientCheck(seed: 11)
@@ -36,9 +37,12 @@ final class ConvolutionGradientTests: XCTestCase {
             let (batch, cin, cout) = (check.int(1...2), check.int(1...3), check.int(1...3))
             let x = check.tensor([batch, cin, g.size.0, g.size.1])
             let w = check.tensor([cin, cout, g.kernel.0, g.kernel.1])
-            check.check("convTranspose2d \(g) outputPadding \(outputPadding)", [x, w], tolerance: 1e-3) {
+            check.check(
+                "convTranspose2d \(g) outputPadding \(outputPadding)", [x, w], tolerance: 1e-3
+            ) {
                 $0[0].convTranspose2d(
-                    weight: $0[1], stride: g.stride, padding: g.padding, outputPadding: outputPadding)
+                    weight: $0[1], stride: g.stride, padding: g.padding,
+                    outputPadding: outputPadding)
             }
         }
     }

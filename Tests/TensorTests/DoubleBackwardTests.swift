@@ -5,9 +5,12 @@ import XCTest
 /// gradients, on the shape of a gradient penalty: P(x, w) = ‖∂D/∂x‖² for a small critic D.
 final class DoubleBackwardTests: XCTestCase {
     /// D(x) = Σ sigmoid(linear(flatten(tanh(conv(leakyRelu(conv(x, w1)), w2 stride 2)))))·R.
-    func critic(_ x: Variable, _ w1: Variable, _ w2: Variable, _ w3: Variable, probe: Tensor) -> Variable {
+    func critic(_ x: Variable, _ w1: Variable, _ w2: Variable, _ w3: Variable, probe: Tensor)
+        -> Variable
+    {
         let hidden = x.conv2d(weight: w1, padding: (1, 1)).leakyRelu(slope: 0.2)
-        let features = hidden.conv2d(weight: w2, stride: (2, 2), padding: (1, 0)).tanh().flattened()
+        let features = hidden.conv2d(weight: w2, stride: (2, 2), padding: (1, 0)).tanh()
+            .flattened()
         return (features.linear(weight: w3, bias: nil).sigmoid() * Variable(probe)).sum()
     }
 
@@ -21,7 +24,8 @@ final class DoubleBackwardTests: XCTestCase {
         let probe = check.tensor([2, 2])
         let penalty = { (inputs: [Variable]) -> Variable in
             let d = self.critic(inputs[0], inputs[1], inputs[2], inputs[3], probe: probe)
-            let gradient = Autodiff.gradients(of: d, withRespectTo: [inputs[0]], createGraph: true)[0]!
+            let gradient = Autodiff.gradients(
+                of: d, withRespectTo: [inputs[0]], createGraph: true)[0]!
             return gradient.squared().sum()
         }
         // The penalty's gradient (through conv input/weight gradients, tanh, sigmoid and

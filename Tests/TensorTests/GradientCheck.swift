@@ -60,7 +60,8 @@ struct GradientCheck {
                 XCTFail("\(label): no gradient for input \(k)", file: file, line: line)
                 continue
             }
-            let indices = input.count <= samples
+            let indices =
+                input.count <= samples
                 ? Array(0..<input.count) : (0..<samples).map { _ in int(0...(input.count - 1)) }
             for i in indices {
                 // Recording stays on: f may itself take gradients (penalties).
@@ -74,11 +75,12 @@ struct GradientCheck {
         }
     }
 
-    /// (L(x + εeᵢ) − L(x − εeᵢ)) / 2ε, restoring x[i] afterwards. The divisor is the step
-    /// actually taken, as x ± ε rounds to float32.
+    /// (L(x + εeᵢ) − L(x − εeᵢ)) / 2ε, restoring x[i] afterwards. The divisor is the
+    /// step actually taken, as x ± ε rounds to float32.
     func centralDifference(_ x: Tensor, at i: Int, _ loss: () -> Float) -> Double {
         let saved = x.data[i]
-        let up = saved + eps, down = saved - eps
+        let up = saved + eps
+        let down = saved - eps
         x.data[i] = up
         let plus = Double(loss())
         x.data[i] = down

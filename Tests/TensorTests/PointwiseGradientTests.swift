@@ -6,7 +6,8 @@ final class PointwiseGradientTests: XCTestCase {
     func testArithmetic() {
         var check = GradientCheck(seed: 1)
         let shape = [check.int(1...3), check.int(1...4), check.int(2...5), check.int(2...5)]
-        let a = check.tensor(shape), b = check.tensor(shape)
+        let a = check.tensor(shape)
+        let b = check.tensor(shape)
         // Polynomials of degree ≤ 2: central differences are exact up to rounding (1e-3).
         check.check("add", [a, b], tolerance: 1e-3) { $0[0] + $0[1] }
         check.check("sub", [a, b], tolerance: 1e-3) { $0[0] - $0[1] }
@@ -25,7 +26,8 @@ final class PointwiseGradientTests: XCTestCase {
         // Piecewise linear away from the kink: exact up to rounding (1e-3).
         check.check("relu", [x], tolerance: 1e-3) { $0[0].relu() }
         check.check("leakyRelu", [x], tolerance: 1e-3) { $0[0].leakyRelu(slope: 0.2) }
-        // Smooth with |f'''| ≤ 2: truncation error ε²/6·2 ≈ 3e-5 plus rounding (1e-3; observed ≤ 2e-5).
+        // Smooth with |f'''| ≤ 2: truncation ε²/6·2 ≈ 3e-5 plus rounding.
+        // Tolerance 1e-3 relative (observed ≤ 2e-5).
         let wide = check.tensor(shape, low: -3, high: 3)
         check.check("tanh", [wide], tolerance: 1e-3) { $0[0].tanh() }
         check.check("sigmoid", [wide], tolerance: 1e-3) { $0[0].sigmoid() }
@@ -40,13 +42,17 @@ final class PointwiseGradientTests: XCTestCase {
         check.check("sum", [x], tolerance: 1e-3) { $0[0].sum() }
         check.check("mean", [x], tolerance: 1e-3) { $0[0].mean() }
         check.check("sumPerChannel", [x], tolerance: 1e-3) { $0[0].sumPerChannel() }
-        check.check("addingPerChannel", [x, bias], tolerance: 1e-3) { $0[0].addingPerChannel($0[1]) }
+        check.check("addingPerChannel", [x, bias], tolerance: 1e-3) {
+            $0[0].addingPerChannel($0[1])
+        }
         check.check("flattened", [x], tolerance: 1e-3) { $0[0].flattened() }
         check.check("reshaped", [x], tolerance: 1e-3) {
             $0[0].reshaped([shape[0] * shape[1], shape[2] * shape[3]])
         }
-        let others = [check.tensor([shape[0], check.int(1...3), shape[2], shape[3]]),
-                      check.tensor([shape[0], 1, shape[2], shape[3]])]
+        let others = [
+            check.tensor([shape[0], check.int(1...3), shape[2], shape[3]]),
+            check.tensor([shape[0], 1, shape[2], shape[3]]),
+        ]
         check.check("concatenateChannels", [x] + others, tolerance: 1e-3) {
             Variable.concatenateChannels($0)
         }
@@ -57,14 +63,21 @@ final class PointwiseGradientTests: XCTestCase {
         let (m, k, n) = (check.int(1...5), check.int(1...6), check.int(1...5))
         // Bilinear: exact up to rounding (1e-3).
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
-            let a = check.tensor(ta ? [k, m] : [m, k]), b = check.tensor(tb ? [n, k] : [k, n])
+            let a = check.tensor(ta ? [k, m] : [m, k])
+            let b = check.tensor(tb ? [n, k] : [k, n])
             check.check("matmul ta=\(ta) tb=\(tb)", [a, b], tolerance: 1e-3) {
                 Variable.matmul($0[0], $0[1], transposeA: ta, transposeB: tb)
             }
         }
-        let x = check.tensor([m, k]), w = check.tensor([n, k]), bias = check.tensor([n])
-        check.check("linear", [x, w, bias], tolerance: 1e-3) { $0[0].linear(weight: $0[1], bias: $0[2]) }
-        check.check("linear without bias", [x, w], tolerance: 1e-3) { $0[0].linear(weight: $0[1], bias: nil) }
+        let x = check.tensor([m, k])
+        let w = check.tensor([n, k])
+        let bias = check.tensor([n])
+        check.check("linear", [x, w, bias], tolerance: 1e-3) {
+            $0[0].linear(weight: $0[1], bias: $0[2])
+        }
+        check.check("linear without bias", [x, w], tolerance: 1e-3) {
+            $0[0].linear(weight: $0[1], bias: nil)
+        }
     }
 
     func testLosses() {
@@ -72,7 +85,8 @@ final class PointwiseGradientTests: XCTestCase {
         let count = check.int(2...12)
         let logits = check.tensor([count], low: -4, high: 4)
         let targets = check.tensor([count], low: 0, high: 1)
-        // Smooth, second derivative ≤ 1/4: truncation ≈ ε²·|f'''|/6 ≪ 1e-3 (tolerance 1e-3; observed ≤ 1e-5).
+        // Smooth, second derivative ≤ 1/4: truncation ≈ ε²·|f'''|/6.
+        // Tolerance 1e-3 relative (observed ≤ 1e-5).
         check.check("binaryCrossEntropy", [logits], tolerance: 1e-3) {
             $0[0].binaryCrossEntropy(logitsAgainst: targets)
         }

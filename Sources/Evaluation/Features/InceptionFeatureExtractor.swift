@@ -20,8 +20,9 @@ public struct InceptionFeatureExtractor: FeatureExtractor {
     }
 
     public func features(images: [Float], count: Int, side: Int) -> [Float] {
-        precondition(images.count == count * side * side,
-                     "features: \(images.count) pixels for \(count) images of \(side)x\(side)")
+        precondition(
+            images.count == count * side * side,
+            "features: \(images.count) pixels for \(count) images of \(side)x\(side)")
         var result: [Float] = []
         result.reserveCapacity(count * dimension)
         for first in stride(from: 0, to: count, by: batchSize) {

@@ -14,8 +14,9 @@ public final class BasicConv2d: Module {
         _ inChannels: Int, _ outChannels: Int, kernel: (Int, Int),
         stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0)
     ) {
-        conv = Conv2d(inChannels, outChannels, kernel: kernel, stride: stride, padding: padding,
-                      bias: false)
+        conv = Conv2d(
+            inChannels, outChannels, kernel: kernel, stride: stride, padding: padding,
+            bias: false)
         bn = BatchNorm2d(outChannels, eps: 1e-3)
         bn.isTraining = false
     }
@@ -24,8 +25,9 @@ public final class BasicConv2d: Module {
     public convenience init(
         _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0
     ) {
-        self.init(inChannels, outChannels, kernel: (kernel, kernel), stride: (stride, stride),
-                  padding: (padding, padding))
+        self.init(
+            inChannels, outChannels, kernel: (kernel, kernel), stride: (stride, stride),
+            padding: (padding, padding))
     }
 
     public var children: [(name: String, module: Module)] { [("conv", conv), ("bn", bn)] }
@@ -46,7 +48,8 @@ public final class BasicConv2d: Module {
             let scale = Double(bn.weight.value.data[c]) / variance.squareRoot()
             let row = weight.data + c * perChannel
             for i in 0..<perChannel { row[i] = Float(Double(row[i]) * scale) }
-            bias.data[c] = Float(Double(bn.bias.value.data[c]) - scale * Double(bn.runningMean.data[c]))
+            bias.data[c] = Float(
+                Double(bn.bias.value.data[c]) - scale * Double(bn.runningMean.data[c]))
         }
         fused = (weight, bias)
     }
@@ -54,10 +57,14 @@ public final class BasicConv2d: Module {
     /// Output height and width for an input of `height` x `width`.
     func outputSize(_ height: Int, _ width: Int) -> (Int, Int) {
         let k = (conv.weight.shape[2], conv.weight.shape[3])
-        return (ConvGeometry.convolutionOutput(height, kernel: k.0, stride: conv.stride.0,
-                                               padding: conv.padding.0),
-                ConvGeometry.convolutionOutput(width, kernel: k.1, stride: conv.stride.1,
-                                               padding: conv.padding.1))
+        return (
+            ConvGeometry.convolutionOutput(
+                height, kernel: k.0, stride: conv.stride.0,
+                padding: conv.padding.0),
+            ConvGeometry.convolutionOutput(
+                width, kernel: k.1, stride: conv.stride.1,
+                padding: conv.padding.1)
+        )
     }
 
     /// Output channels.

@@ -29,17 +29,20 @@ public final class FIDInceptionE: Module {
     }
 
     public var children: [(name: String, module: Module)] {
-        [("branch1x1", branch1x1), ("branch3x3_1", branch3x3_1),
-         ("branch3x3_2a", branch3x3_2a), ("branch3x3_2b", branch3x3_2b),
-         ("branch3x3dbl_1", branch3x3dbl_1), ("branch3x3dbl_2", branch3x3dbl_2),
-         ("branch3x3dbl_3a", branch3x3dbl_3a), ("branch3x3dbl_3b", branch3x3dbl_3b),
-         ("branch_pool", branch_pool)]
+        [
+            ("branch1x1", branch1x1), ("branch3x3_1", branch3x3_1),
+            ("branch3x3_2a", branch3x3_2a), ("branch3x3_2b", branch3x3_2b),
+            ("branch3x3dbl_1", branch3x3dbl_1), ("branch3x3dbl_2", branch3x3dbl_2),
+            ("branch3x3dbl_3a", branch3x3dbl_3a), ("branch3x3dbl_3b", branch3x3dbl_3b),
+            ("branch_pool", branch_pool),
+        ]
     }
 
     public func callAsFunction(_ x: Variable) -> Variable {
         let split = branch3x3_1(x)
         let double = branch3x3dbl_2(branch3x3dbl_1(x))
-        let pool = pooling == .max
+        let pool =
+            pooling == .max
             ? x.maxPool2d(kernel: 3, stride: 1, padding: 1)
             : x.avgPool2d(kernel: 3, stride: 1, padding: 1)
         return Variable.concatenateChannels([
@@ -59,7 +62,8 @@ public final class FIDInceptionE: Module {
         let double = branch3x3dbl_2.infer(branch3x3dbl_1.infer(x))
         branch3x3dbl_3a.infer(double, into: y, offset: 1088)
         branch3x3dbl_3b.infer(double, into: y, offset: 1472)
-        branch_pool.infer(pooled(x, pooling, kernel: 3, stride: 1, padding: 1), into: y, offset: 1856)
+        branch_pool.infer(
+            pooled(x, pooling, kernel: 3, stride: 1, padding: 1), into: y, offset: 1856)
         return y
     }
 }

@@ -27,9 +27,11 @@ public final class FIDInceptionA: Module {
     }
 
     public var children: [(name: String, module: Module)] {
-        [("branch1x1", branch1x1), ("branch5x5_1", branch5x5_1), ("branch5x5_2", branch5x5_2),
-         ("branch3x3dbl_1", branch3x3dbl_1), ("branch3x3dbl_2", branch3x3dbl_2),
-         ("branch3x3dbl_3", branch3x3dbl_3), ("branch_pool", branch_pool)]
+        [
+            ("branch1x1", branch1x1), ("branch5x5_1", branch5x5_1), ("branch5x5_2", branch5x5_2),
+            ("branch3x3dbl_1", branch3x3dbl_1), ("branch3x3dbl_2", branch3x3dbl_2),
+            ("branch3x3dbl_3", branch3x3dbl_3), ("branch_pool", branch_pool),
+        ]
     }
 
     public func callAsFunction(_ x: Variable) -> Variable {
@@ -48,7 +50,8 @@ public final class FIDInceptionA: Module {
         branch1x1.infer(x, into: y, offset: 0)
         branch5x5_2.infer(branch5x5_1.infer(x), into: y, offset: 64)
         branch3x3dbl_3.infer(branch3x3dbl_2.infer(branch3x3dbl_1.infer(x)), into: y, offset: 128)
-        branch_pool.infer(pooled(x, .average, kernel: 3, stride: 1, padding: 1), into: y, offset: 224)
+        branch_pool.infer(
+            pooled(x, .average, kernel: 3, stride: 1, padding: 1), into: y, offset: 224)
         return y
     }
 }
@@ -69,8 +72,10 @@ public final class InceptionB: Module {
     }
 
     public var children: [(name: String, module: Module)] {
-        [("branch3x3", branch3x3), ("branch3x3dbl_1", branch3x3dbl_1),
-         ("branch3x3dbl_2", branch3x3dbl_2), ("branch3x3dbl_3", branch3x3dbl_3)]
+        [
+            ("branch3x3", branch3x3), ("branch3x3dbl_1", branch3x3dbl_1),
+            ("branch3x3dbl_2", branch3x3dbl_2), ("branch3x3dbl_3", branch3x3dbl_3),
+        ]
     }
 
     public func callAsFunction(_ x: Variable) -> Variable {
@@ -83,7 +88,8 @@ public final class InceptionB: Module {
 
     func infer(_ x: ChannelMajorMap) -> ChannelMajorMap {
         let (h, w) = branch3x3.outputSize(x.height, x.width)
-        let y = ChannelMajorMap(channels: 384 + 96 + x.channels, batch: x.batch, height: h, width: w)
+        let y = ChannelMajorMap(
+            channels: 384 + 96 + x.channels, batch: x.batch, height: h, width: w)
         branch3x3.infer(x, into: y, offset: 0)
         branch3x3dbl_3.infer(branch3x3dbl_2.infer(branch3x3dbl_1.infer(x)), into: y, offset: 384)
         ChannelMajorKernels.pool(x, .max, kernel: 3, stride: 2, padding: 0, into: y, offset: 480)
@@ -96,9 +102,12 @@ func pooled(
     _ x: ChannelMajorMap, _ kind: ChannelMajorKernels.Pooling, kernel: Int, stride: Int,
     padding: Int
 ) -> ChannelMajorMap {
-    let size = { ChannelMajorKernels.pooledSize($0, kernel: kernel, stride: stride, padding: padding) }
+    let size = {
+        ChannelMajorKernels.pooledSize($0, kernel: kernel, stride: stride, padding: padding)
+    }
     let y = ChannelMajorMap(
         channels: x.channels, batch: x.batch, height: size(x.height), width: size(x.width))
-    ChannelMajorKernels.pool(x, kind, kernel: kernel, stride: stride, padding: padding, into: y, offset: 0)
+    ChannelMajorKernels.pool(
+        x, kind, kernel: kernel, stride: stride, padding: padding, into: y, offset: 0)
     return y
 }

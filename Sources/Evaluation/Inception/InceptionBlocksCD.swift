@@ -26,11 +26,13 @@ public final class FIDInceptionC: Module {
     }
 
     public var children: [(name: String, module: Module)] {
-        [("branch1x1", branch1x1), ("branch7x7_1", branch7x7_1), ("branch7x7_2", branch7x7_2),
-         ("branch7x7_3", branch7x7_3), ("branch7x7dbl_1", branch7x7dbl_1),
-         ("branch7x7dbl_2", branch7x7dbl_2), ("branch7x7dbl_3", branch7x7dbl_3),
-         ("branch7x7dbl_4", branch7x7dbl_4), ("branch7x7dbl_5", branch7x7dbl_5),
-         ("branch_pool", branch_pool)]
+        [
+            ("branch1x1", branch1x1), ("branch7x7_1", branch7x7_1), ("branch7x7_2", branch7x7_2),
+            ("branch7x7_3", branch7x7_3), ("branch7x7dbl_1", branch7x7dbl_1),
+            ("branch7x7dbl_2", branch7x7dbl_2), ("branch7x7dbl_3", branch7x7dbl_3),
+            ("branch7x7dbl_4", branch7x7dbl_4), ("branch7x7dbl_5", branch7x7dbl_5),
+            ("branch_pool", branch_pool),
+        ]
     }
 
     private var doubleChain: [BasicConv2d] {
@@ -51,7 +53,8 @@ public final class FIDInceptionC: Module {
         branch1x1.infer(x, into: y, offset: 0)
         branch7x7_3.infer(branch7x7_2.infer(branch7x7_1.infer(x)), into: y, offset: 192)
         branch7x7dbl_5.infer(doubleChain.reduce(x) { $1.infer($0) }, into: y, offset: 384)
-        branch_pool.infer(pooled(x, .average, kernel: 3, stride: 1, padding: 1), into: y, offset: 576)
+        branch_pool.infer(
+            pooled(x, .average, kernel: 3, stride: 1, padding: 1), into: y, offset: 576)
         return y
     }
 }
@@ -75,9 +78,11 @@ public final class InceptionD: Module {
     }
 
     public var children: [(name: String, module: Module)] {
-        [("branch3x3_1", branch3x3_1), ("branch3x3_2", branch3x3_2),
-         ("branch7x7x3_1", branch7x7x3_1), ("branch7x7x3_2", branch7x7x3_2),
-         ("branch7x7x3_3", branch7x7x3_3), ("branch7x7x3_4", branch7x7x3_4)]
+        [
+            ("branch3x3_1", branch3x3_1), ("branch3x3_2", branch3x3_2),
+            ("branch7x7x3_1", branch7x7x3_1), ("branch7x7x3_2", branch7x7x3_2),
+            ("branch7x7x3_3", branch7x7x3_3), ("branch7x7x3_4", branch7x7x3_4),
+        ]
     }
 
     private var chain7x7: [BasicConv2d] { [branch7x7x3_1, branch7x7x3_2, branch7x7x3_3] }
@@ -92,7 +97,8 @@ public final class InceptionD: Module {
 
     func infer(_ x: ChannelMajorMap) -> ChannelMajorMap {
         let (h, w) = branch3x3_2.outputSize(x.height, x.width)
-        let y = ChannelMajorMap(channels: 320 + 192 + x.channels, batch: x.batch, height: h, width: w)
+        let y = ChannelMajorMap(
+            channels: 320 + 192 + x.channels, batch: x.batch, height: h, width: w)
         branch3x3_2.infer(branch3x3_1.infer(x), into: y, offset: 0)
         branch7x7x3_4.infer(chain7x7.reduce(x) { $1.infer($0) }, into: y, offset: 320)
         ChannelMajorKernels.pool(x, .max, kernel: 3, stride: 2, padding: 0, into: y, offset: 512)

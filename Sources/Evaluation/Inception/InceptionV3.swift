@@ -35,12 +35,14 @@ public final class InceptionV3: Module {
     public init() {}
 
     public var children: [(name: String, module: Module)] {
-        [("Conv2d_1a_3x3", Conv2d_1a_3x3), ("Conv2d_2a_3x3", Conv2d_2a_3x3),
-         ("Conv2d_2b_3x3", Conv2d_2b_3x3), ("Conv2d_3b_1x1", Conv2d_3b_1x1),
-         ("Conv2d_4a_3x3", Conv2d_4a_3x3), ("Mixed_5b", Mixed_5b), ("Mixed_5c", Mixed_5c),
-         ("Mixed_5d", Mixed_5d), ("Mixed_6a", Mixed_6a), ("Mixed_6b", Mixed_6b),
-         ("Mixed_6c", Mixed_6c), ("Mixed_6d", Mixed_6d), ("Mixed_6e", Mixed_6e),
-         ("Mixed_7a", Mixed_7a), ("Mixed_7b", Mixed_7b), ("Mixed_7c", Mixed_7c)]
+        [
+            ("Conv2d_1a_3x3", Conv2d_1a_3x3), ("Conv2d_2a_3x3", Conv2d_2a_3x3),
+            ("Conv2d_2b_3x3", Conv2d_2b_3x3), ("Conv2d_3b_1x1", Conv2d_3b_1x1),
+            ("Conv2d_4a_3x3", Conv2d_4a_3x3), ("Mixed_5b", Mixed_5b), ("Mixed_5c", Mixed_5c),
+            ("Mixed_5d", Mixed_5d), ("Mixed_6a", Mixed_6a), ("Mixed_6b", Mixed_6b),
+            ("Mixed_6c", Mixed_6c), ("Mixed_6d", Mixed_6d), ("Mixed_6e", Mixed_6e),
+            ("Mixed_7a", Mixed_7a), ("Mixed_7b", Mixed_7b), ("Mixed_7c", Mixed_7c),
+        ]
     }
 
     /// pool3 features [N, 2048, 1, 1] of preprocessed images [N, 3, 299, 299], through the
@@ -53,8 +55,10 @@ public final class InceptionV3: Module {
         let block0 = [Conv2d_1a_3x3, Conv2d_2a_3x3, Conv2d_2b_3x3].reduce(x) { $1($0) }
             .maxPool2d(kernel: 3, stride: 2)
         let block1 = Conv2d_4a_3x3(Conv2d_3b_1x1(block0)).maxPool2d(kernel: 3, stride: 2)
-        let mixed6: [Module] = [Mixed_5b, Mixed_5c, Mixed_5d, Mixed_6a, Mixed_6b, Mixed_6c,
-                                Mixed_6d, Mixed_6e]
+        let mixed6: [Module] = [
+            Mixed_5b, Mixed_5c, Mixed_5d, Mixed_6a, Mixed_6b, Mixed_6c,
+            Mixed_6d, Mixed_6e,
+        ]
         let block2 = mixed6.reduce(block1) { $1($0) }
         let block3 = Mixed_7c(Mixed_7b(Mixed_7a(block2))).globalAvgPool()
         return [block0, block1, block2, block3]
@@ -63,7 +67,7 @@ public final class InceptionV3: Module {
     /// Folds every BatchNorm into its convolution for `inferBlocks`. Call again after
     /// loading new weights.
     public func prepareInference() {
-        for case let (_, layer as BasicConv2d) in allModules { layer.fuse() }
+        for case (_, let layer as BasicConv2d) in allModules { layer.fuse() }
         isFused = true
     }
 
@@ -93,7 +97,10 @@ public final class InceptionV3: Module {
     /// This module and every descendant with its dotted name.
     var allModules: [(String, Module)] {
         func walk(_ m: Module, _ name: String) -> [(String, Module)] {
-            [(name, m)] + m.children.flatMap { walk($0.module, name.isEmpty ? $0.name : name + "." + $0.name) }
+            [(name, m)]
+                + m.children.flatMap {
+                    walk($0.module, name.isEmpty ? $0.name : name + "." + $0.name)
+                }
         }
         return walk(self, "")
     }

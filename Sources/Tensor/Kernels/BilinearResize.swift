@@ -21,17 +21,20 @@ public enum BilinearResize {
         _ src: UnsafePointer<Float>, planes: Int, inHeight: Int, inWidth: Int,
         into dst: UnsafeMutablePointer<Float>, outHeight: Int, outWidth: Int
     ) {
-        precondition(inHeight > 0 && inWidth > 0 && outHeight > 0 && outWidth > 0,
-                     "bilinear resize: empty size \(inHeight)x\(inWidth) -> \(outHeight)x\(outWidth)")
+        precondition(
+            inHeight > 0 && inWidth > 0 && outHeight > 0 && outWidth > 0,
+            "bilinear resize: empty size \(inHeight)x\(inWidth) -> \(outHeight)x\(outWidth)")
         let rows = taps(inSize: inHeight, outSize: outHeight)
         let cols = taps(inSize: inWidth, outSize: outWidth)
-        let inPlane = inHeight * inWidth, outPlane = outHeight * outWidth
+        let inPlane = inHeight * inWidth
+        let outPlane = outHeight * outWidth
         Engine.parallelFor(planes) { range in
             for p in range {
                 let s = src + p * inPlane
                 let d = dst + p * outPlane
                 for (oh, r) in rows.enumerated() {
-                    let top = s + r.low * inWidth, bottom = s + r.high * inWidth
+                    let top = s + r.low * inWidth
+                    let bottom = s + r.high * inWidth
                     for (ow, c) in cols.enumerated() {
                         let upper = c.lowWeight * top[c.low] + c.highWeight * top[c.high]
                         let lower = c.lowWeight * bottom[c.low] + c.highWeight * bottom[c.high]

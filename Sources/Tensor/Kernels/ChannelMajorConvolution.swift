@@ -1,7 +1,7 @@
 #if canImport(Accelerate)
-import Accelerate
+    import Accelerate
 #else
-import CBLAS
+    import CBLAS
 #endif
 
 /// A batch of feature maps laid out channel-major, [channels, batch, height, width], for
@@ -33,13 +33,15 @@ public struct ChannelMajorMap {
     public init(batchMajor x: Tensor) {
         precondition(x.shape.count == 4, "channel-major map of shape \(x.shape)")
         self.init(channels: x.shape[1], batch: x.shape[0], height: x.shape[2], width: x.shape[3])
-        ChannelMajorKernels.transpose(x.data, storage.data, outer: batch, inner: channels, plane: plane)
+        ChannelMajorKernels.transpose(
+            x.data, storage.data, outer: batch, inner: channels, plane: plane)
     }
 
     /// The same values as an NCHW tensor.
     public func batchMajor() -> Tensor {
         let t = Tensor(uninitialized: [batch, channels, height, width])
-        ChannelMajorKernels.transpose(storage.data, t.data, outer: channels, inner: batch, plane: plane)
+        ChannelMajorKernels.transpose(
+            storage.data, t.data, outer: channels, inner: batch, plane: plane)
         return t
     }
 }
@@ -57,8 +59,9 @@ public enum ChannelMajorKernels {
     ) {
         let patch = x.channels * kernel.0 * kernel.1
         let out = weight.shape[0]
-        precondition(weight.count == out * patch && bias.count == out && y.batch == x.batch,
-                     "convolution: weight \(weight.shape) for \(x.channels) channels")
+        precondition(
+            weight.count == out * patch && bias.count == out && y.batch == x.batch,
+            "convolution: weight \(weight.shape) for \(x.channels) channels")
         let pointwise = kernel == (1, 1) && stride == (1, 1) && padding == (0, 0)
         let oPlane = y.plane
         let total = x.batch * oPlane
@@ -70,8 +73,9 @@ public enum ChannelMajorKernels {
             let count = min(group, x.batch - first)
             var b: UnsafePointer<Float> = UnsafePointer(x.storage.data)
             if let cols {
-                unfold(x, images: first..<(first + count), kernel: kernel, stride: stride,
-                       padding: padding, outHeight: y.height, outWidth: y.width, into: cols.data)
+                unfold(
+                    x, images: first..<(first + count), kernel: kernel, stride: stride,
+                    padding: padding, outHeight: y.height, outWidth: y.width, into: cols.data)
                 b = UnsafePointer(cols.data)
             }
             cblas_sgemm(
@@ -135,7 +139,8 @@ public enum ChannelMajorKernels {
 
     /// row[r][i] = max(row[r][i] + bias[r], 0).
     static func addBiasReLU(
-        _ rowsStart: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, length: Int
+        _ rowsStart: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int,
+        length: Int
     ) {
         Engine.parallelFor(rows) { range in
             for r in range {
@@ -154,7 +159,8 @@ public enum ChannelMajorKernels {
         Engine.parallelFor(inner) { range in
             for i in range {
                 for o in 0..<outer {
-                    (dst + (i * outer + o) * plane).update(from: src + (o * inner + i) * plane, count: plane)
+                    (dst + (i * outer + o) * plane).update(
+                        from: src + (o * inner + i) * plane, count: plane)
                 }
             }
         }

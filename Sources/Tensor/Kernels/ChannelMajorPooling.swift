@@ -25,9 +25,12 @@ extension ChannelMajorKernels {
                 && y.batch == x.batch && offset + x.channels <= y.channels,
             "pool: output map does not fit the input")
         let planes = x.channels * x.batch
-        let src = x.storage.data, dst = y.channel(offset)
-        let rows = windows(y.height, inSize: x.height, kernel: kernel, stride: stride, padding: padding)
-        let cols = windows(y.width, inSize: x.width, kernel: kernel, stride: stride, padding: padding)
+        let src = x.storage.data
+        let dst = y.channel(offset)
+        let rows = windows(
+            y.height, inSize: x.height, kernel: kernel, stride: stride, padding: padding)
+        let cols = windows(
+            y.width, inSize: x.width, kernel: kernel, stride: stride, padding: padding)
         Engine.parallelFor(planes) { range in
             // Separable: reduce along rows into `across`, then down the columns of that.
             let across = UnsafeMutablePointer<Float>.allocate(capacity: x.height * y.width)
@@ -52,7 +55,9 @@ extension ChannelMajorKernels {
     }
 
     /// Each output's window clipped to the input.
-    static func windows(_ count: Int, inSize: Int, kernel: Int, stride: Int, padding: Int) -> [Range<Int>] {
+    static func windows(_ count: Int, inSize: Int, kernel: Int, stride: Int, padding: Int)
+        -> [Range<Int>]
+    {
         (0..<count).map { o in
             let start = o * stride - padding
             return max(start, 0)..<min(start + kernel, inSize)
