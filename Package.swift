@@ -41,7 +41,9 @@ let package = Package(
             name: "dcgan-lab",
             dependencies: ["Report", "Study", "GAN", "Evaluation", "Datasets", "Formats", "Parity"]),
 
-        .target(name: "TestSupport", dependencies: ["Formats", "Parity"], path: "Sources/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Formats", "Parity"], path: "Sources/TestSupport",
+            swiftSettings: fast),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
