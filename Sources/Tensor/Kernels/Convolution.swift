@@ -68,13 +68,19 @@ public struct ConvGeometry: Equatable, Sendable {
 /// Layouts: `cols` is [inChannels·kH·kW, batch·outH·outW]; a batched GEMM result is
 /// [outChannels, batch·outH·outW] and is permuted to NCHW.
 public enum ConvolutionKernels {
-    /// y = conv(x, w).
-    public static func forward(
-        _ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        y: UnsafeMutablePointer<Float>
-    ) {
+    /// The unfolded input [inChannels·kH·kW, batch·outH·outW], which the forward pass and
+    /// the weight gradient both multiply: computed once, it serves both.
+    public static func columns(_ g: ConvGeometry, x: UnsafePointer<Float>) -> Tensor {
         let cols = Tensor(uninitialized: [g.patchSize, g.columns])
         im2col(g, x: x, cols: cols.data)
+        return cols
+    }
+
+    /// y = conv(x, w) from x's columns.
+    public static func forward(
+        _ g: ConvGeometry, columns cols: Tensor, weight: UnsafePointer<Float>,
+        y: UnsafeMutablePointer<Float>
+    ) {
         let product = Tensor(uninitialized: [g.outChannels, g.columns])
         GEMM.multiply(weight, transposeA: false, cols.data, transposeB: false, into: product.data,
                       m: g.outChannels, n: g.columns, k: g.patchSize)
@@ -94,13 +100,11 @@ public enum ConvolutionKernels {
         col2im(g, cols: cols.data, x: dx)
     }
 
-    /// dw = conv_weight_grad(x, dy).
+    /// dw = conv_weight_grad(x, dy) from x's columns.
     public static func weightGradient(
-        _ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+        _ g: ConvGeometry, columns cols: Tensor, dy: UnsafePointer<Float>,
         dw: UnsafeMutablePointer<Float>
     ) {
-        let cols = Tensor(uninitialized: [g.patchSize, g.columns])
-        im2col(g, x: x, cols: cols.data)
         let dyT = Tensor(uninitialized: [g.outChannels, g.columns])
         batchMajorToChannelMajor(dy, dyT.data, batch: g.batch, channels: g.outChannels, plane: g.outPlane)
         GEMM.multiply(dyT.data, transposeA: false, cols.data, transposeB: true, into: dw,
