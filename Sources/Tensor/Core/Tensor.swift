@@ -32,27 +32,12 @@ public final class Tensor: @unchecked Sendable {
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
     }
 
-    deinit { free(data) }
+    deinit { BufferPool.release(UnsafeMutableRawPointer(data), bytes: max(count, 1) * MemoryLayout<Float>.stride) }
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-        _ = Tensor.heapTuning
-        var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            fatalError("Tensor: out of memory allocating \(bytes) bytes")
-        }
-        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        return BufferPool.allocate(bytes: bytes).bindMemory(to: Float.self, capacity: max(count, 1))
     }
-
-    /// Keeps freed tensor memory in the heap for reuse. By default glibc maps large blocks
-    /// fresh from the kernel and unmaps them on free, so every training step would page-fault
-    /// its working memory in again; with these settings a step reuses the last step's blocks.
-    private static let heapTuning: Void = {
-        #if os(Linux)
-        _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
-        _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
-        #endif
-    }()
 
     /// The values as an array (copies).
     public var values: [Float] { Array(buffer) }
@@ -105,8 +90,3 @@ extension Tensor: CustomStringConvertible {
     }
 }
 
-#if os(Linux)
-/// glibc's `mallopt` (declared in <malloc.h>, which the Glibc module does not import).
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
