@@ -8,7 +8,7 @@ public struct InceptionFeatureExtractor: FeatureExtractor {
     /// The network, weights loaded.
     public let network: InceptionV3
     /// Images per forward pass: larger batches use BLAS better, smaller ones less memory
-    /// (about 60 MB per image at 299x299).
+    /// (about 15 MB of activations per image at 299x299, plus at most 64 MB of patches).
     public let batchSize: Int
 
     /// An extractor over a loaded network (see `InceptionWeights.load`).
