@@ -88,7 +88,7 @@ final class InceptionTests: XCTestCase {
         let input = pixels.withUnsafeBufferPointer {
             InceptionFeatureExtractor.preprocess($0.baseAddress!, count: 4, side: 28)
         }
-        let blocks = GradMode.withoutGradients { network.inferBlocks(input) }
+        let blocks = network.inferBlocks(input)
 
         for (b, block) in blocks.prefix(3).enumerated() {
             let nchw = block.batchMajor()

@@ -3,7 +3,9 @@ import Tensor
 /// The FID standard: pool3 features of pytorch-fid's Inception-v3, with its preprocessing
 /// (gray to three equal channels, bilinear resize to 299x299 without antialias, [-1, 1]).
 public struct InceptionFeatureExtractor: FeatureExtractor {
+    /// "inception-pool3".
     public let name = "inception-pool3"
+    /// 2048.
     public let dimension = InceptionV3.dimension
     /// The network, weights loaded.
     public let network: InceptionV3
@@ -30,7 +32,7 @@ public struct InceptionFeatureExtractor: FeatureExtractor {
             let batch = images.withUnsafeBufferPointer {
                 Self.preprocess($0.baseAddress! + first * side * side, count: n, side: side)
             }
-            result += GradMode.withoutGradients { network.features(batch) }
+            result += network.features(batch)
         }
         return result
     }

@@ -9,7 +9,9 @@
 /// a convolution's GEMM result needs no permutation, and concatenating channels means
 /// writing each part into consecutive rows of one buffer.
 public struct ChannelMajorMap {
+    /// Sizes of the four dimensions, outermost first.
     public let channels: Int, batch: Int, height: Int, width: Int
+    /// The values, [channels, batch, height, width] row-major.
     public let storage: Tensor
 
     /// A map with uninitialised contents.
@@ -21,7 +23,7 @@ public struct ChannelMajorMap {
         storage = Tensor(uninitialized: [channels, batch, height, width])
     }
 
-    /// Values of one image, [channel][height][width].
+    /// Values in one (channel, image) plane: height · width.
     public var plane: Int { height * width }
 
     /// First value of channel `c`.
