@@ -30,10 +30,10 @@ let package = Package(
             swiftSettings: fast),
         .target(
             name: "Evaluation",
-            dependencies: ["NeuralNet", "Formats", "Datasets", "CLapacke"],
+            dependencies: ["NeuralNet", "Formats", "Datasets", "CBLAS", "CLapacke"],
             swiftSettings: fast),
         .target(name: "Study", dependencies: ["GAN", "Evaluation"], swiftSettings: fast),
-        .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"]),
+        .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"], swiftSettings: fast),
         .target(
             name: "Parity", dependencies: ["GAN", "NeuralNet", "Datasets", "Formats"],
             swiftSettings: fast),
@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "GANTests", dependencies: ["GAN", "TestSupport"]),
+        .testTarget(name: "GANTests", dependencies: ["GAN", "Datasets", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),

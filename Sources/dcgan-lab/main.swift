@@ -2,6 +2,12 @@ import Foundation
 
 /// Every subcommand, in the order `--help` lists them.
 let commands: [Command.Type] = [
+    DataCommand.self,
+    EDACommand.self,
+    TrainCommand.self,
+    SampleCommand.self,
+    BenchCommand.self,
+    ParityCommand.self,
 ]
 
 func printOverview() {

@@ -31,7 +31,12 @@ public final class AdversarialPair {
     /// Dropout masks of both networks come from this stream.
     public let dropoutSource: RandomSource
 
-    public init(spec: ModelSpec, learningRate: Float, betas: (Float, Float), dropoutStream: RandomStream) {
+    /// Changes to the step (R1 penalty, label smoothing).
+    public let procedure: ProcedureSpec
+
+    public init(spec: ModelSpec, procedure: ProcedureSpec = ProcedureSpec(), learningRate: Float,
+                betas: (Float, Float), dropoutStream: RandomStream) {
+        self.procedure = procedure
         dropoutSource = RandomSource(dropoutStream)
         generator = Generator(spec, dropoutSource: dropoutSource)
         discriminator = Discriminator(spec, dropoutSource: dropoutSource)
@@ -52,11 +57,17 @@ public final class AdversarialPair {
         let batch = real.shape[0]
         let ones = Tensor(shape: [batch], value: 1)
         let zeros = Tensor(shape: [batch], value: 0)
+        let realTargets = Tensor(shape: [batch], value: Float(procedure.realLabel))
 
         optimizerD.zeroGrad()
-        let realLogits = discriminator.logits(Variable(real))
-        let lossReal = realLogits.binaryCrossEntropy(logitsAgainst: ones)
-        lossReal.backward()
+        let realInput = Variable(real, requiresGrad: procedure.r1Gamma > 0)
+        let realLogits = discriminator.logits(realInput)
+        let lossReal = realLogits.binaryCrossEntropy(logitsAgainst: realTargets)
+        if procedure.r1Gamma > 0 {
+            (lossReal + r1Penalty(realLogits, realInput)).backward()
+        } else {
+            lossReal.backward()
+        }
 
         let fake = generator(Variable(noise))
         let fakeLogits = discriminator.logits(Variable(fake.value))
@@ -94,6 +105,12 @@ public final class AdversarialPair {
                 }
             }
         }
+    }
+
+    /// γ/2 · mean over the batch of ‖∇ₓ Σ D(x)‖², differentiated through the gradient.
+    private func r1Penalty(_ logits: Variable, _ input: Variable) -> Variable {
+        let gradient = Autodiff.gradients(of: logits.sum(), withRespectTo: [input], createGraph: true)[0]!
+        return gradient.squared().sum() * Float(procedure.r1Gamma / 2 / Double(input.shape[0]))
     }
 
     private func setFrozen(_ module: Module, _ frozen: Bool) {

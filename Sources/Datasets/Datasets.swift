@@ -1,1 +1,0 @@
-// The Datasets layer; see the README's architecture section.

@@ -1,1 +1,0 @@
-// The Report layer; see the README's architecture section.

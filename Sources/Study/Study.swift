@@ -1,1 +1,0 @@
-// The Study layer; see the README's architecture section.

@@ -1,0 +1,46 @@
+import Foundation
+import GAN
+
+/// `dcgan-lab bench`: images per second and GFLOP/s of training and generation.
+enum BenchCommand: Command {
+    /// Forward + backward FLOPs of one 64x64 reference training image (ngf = ndf = 32).
+    static let flopsPerImage64 = 616e6
+
+    static let spec = CommandSpec(
+        name: "bench",
+        summary: "Time the reference training step and generator inference on random data.",
+        options: [
+            OptionSpec(name: "case", valueName: "NAME",
+                       help: "train64 (default), train28, dropout, nobn-d, generate, or all"),
+            OptionSpec(name: "batch", valueName: "N", help: "batch size (default 64; 256 for generate)"),
+            OptionSpec(name: "repetitions", valueName: "N", help: "timed repetitions, median reported (default 5)"),
+            OptionSpec(name: "json", valueName: nil, help: "also print one JSON line per case"),
+            ThreadOption.spec,
+        ])
+
+    static func run(_ arguments: ParsedArguments) throws {
+        try ThreadOption.apply(arguments)
+        let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all"]) ?? "train64"
+        let reps = try arguments.int("repetitions", range: 1...1000) ?? 5
+        let batch = try arguments.int("batch", range: 2...4096)
+        let names = name == "all" ? ["train64", "train28", "dropout", "nobn-d", "generate"] : [name]
+        for n in names {
+            let result: StepBenchmark.Result
+            switch n {
+            case "train28": result = StepBenchmark.training(variant: "reference-baseline", imageSize: 28, batch: batch ?? 64, repetitions: reps)
+            case "dropout": result = StepBenchmark.training(variant: "reference-dropout", imageSize: 64, batch: batch ?? 64, repetitions: reps)
+            case "nobn-d": result = StepBenchmark.training(variant: "reference-no-batchnorm-d", imageSize: 64, batch: batch ?? 64, repetitions: reps)
+            case "generate": result = StepBenchmark.inference(imageSize: 64, batch: batch ?? 256, repetitions: reps)
+            default: result = StepBenchmark.training(variant: "reference-baseline", imageSize: 64, batch: batch ?? 64, repetitions: reps)
+            }
+            let gflops = n == "train64" ? String(format: "  %.1f GFLOP/s", result.imagesPerSecond * flopsPerImage64 / 1e9) : ""
+            let memory = StepBenchmark.peakMemoryMiB().map { String(format: "  peak %.0f MiB", $0) } ?? ""
+            Console.info(String(format: "%-28@ batch %4d  %8.1f ms/iter  %.0f img/s", result.name, result.batch,
+                                result.medianMilliseconds, result.imagesPerSecond) + gflops + memory)
+            if arguments.flag("json") {
+                Console.info(String(format: "JSON {\"case\": \"%@\", \"ms\": %.3f, \"img_per_s\": %.2f}", n,
+                                    result.medianMilliseconds, result.imagesPerSecond))
+            }
+        }
+    }
+}
