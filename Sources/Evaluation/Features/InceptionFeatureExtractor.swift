@@ -48,7 +48,7 @@ public struct InceptionFeatureExtractor: FeatureExtractor {
         let s = InceptionV3.inputSide
         let map = ChannelMajorMap(channels: 3, batch: count, height: s, width: s)
         let red = map.channel(0)
-        BilinearResize.resizePlanes(
+        BilinearInterpolation.resizePlanes(
             unit.data, planes: count, inHeight: side, inWidth: side,
             into: red, outHeight: s, outWidth: s)
         let planeValues = count * s * s
