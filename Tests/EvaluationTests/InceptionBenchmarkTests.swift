@@ -37,6 +37,6 @@ final class InceptionBenchmarkTests: XCTestCase {
             String(
                 format: "inception-pool3: %d images in %.2f s, %.2f img/s (threads %d, batch %d)",
                 count, seconds, Double(count) / seconds, threads, batchSize),
-            "BLAS kernels: \(BLASBackend.coreName)")
+            "GEMM: \(GEMM.backend.rawValue), BLAS kernels: \(BLASBackend.coreName)")
     }
 }
