@@ -18,7 +18,8 @@ final class BilinearInterpolationTests: XCTestCase {
             -1.0625, -0.0625, 1.6875, 1.1875,
             -0.8541665077209473, 0.3958330750465393, 0.39583349227905273, 2.1458334922790527,
         ]
-        let observed = BilinearInterpolation.forward(input(height: 5, width: 7), height: 3, width: 4)
+        let observed = BilinearInterpolation.forward(
+            input(height: 5, width: 7), height: 3, width: 4)
         XCTAssertEqual(observed.shape, [1, 1, 3, 4])
         // Same float32 operations as ATen: within a few ulps (1e-6 absolute).
         XCTAssertNil(mismatch("5x7 -> 3x4", expected: expected, observed: observed.values,
@@ -36,7 +37,8 @@ final class BilinearInterpolationTests: XCTestCase {
             -1.34375, 0.2750001549720764, 0.8125, 0.44062504172325134, -0.0625,
             -1.5, 0.25000011920928955, 0.75, 0.3500000238418579, 0.0,
         ]
-        let observed = BilinearInterpolation.forward(input(height: 3, width: 4), height: 8, width: 5)
+        let observed = BilinearInterpolation.forward(
+            input(height: 3, width: 4), height: 8, width: 5)
         // Within a few ulps (1e-6 absolute).
         XCTAssertNil(mismatch("3x4 -> 8x5", expected: expected, observed: observed.values,
                               abs: 1e-6, rel: 0))
