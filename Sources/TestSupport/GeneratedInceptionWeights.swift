@@ -6,14 +6,19 @@ import Foundation
 public struct GeneratedInceptionWeights {
     /// One tensor's recipe and the manifest's checks on it.
     public struct Entry {
+        /// The state-dict key, which also seeds the generator.
         public let key: String
         public let shape: [Int]
+        /// Manifest checks: SHA-256 of the little-endian float32 bytes, float64 sum, first
+        /// three values.
         public let sha256: String
         public let sum: Double
         public let first3: [Double]
     }
 
+    /// The manifest's `weight_seed`.
     public let seed: UInt64
+    /// Every tensor, sorted by key.
     public let entries: [Entry]
 
     /// Reads the seed and the tensor list from the manifest.

@@ -36,6 +36,7 @@ final class InceptionBenchmarkTests: XCTestCase {
         print(
             String(
                 format: "inception-pool3: %d images in %.2f s, %.2f img/s (threads %d, batch %d)",
-                count, seconds, Double(count) / seconds, threads, batchSize))
+                count, seconds, Double(count) / seconds, threads, batchSize),
+            "GEMM: \(GEMM.backend.rawValue), BLAS kernels: \(BLASBackend.coreName)")
     }
 }

@@ -37,7 +37,7 @@ final class InceptionTests: XCTestCase {
         XCTAssertEqual(generator.entries.count, 470)
         for entry in generator.entries {
             let values = generator.values(entry)
-            let digest = SHA256.hex(GeneratedInceptionWeights.littleEndianBytes(values))
+            let digest = SHA256.hexDigest(GeneratedInceptionWeights.littleEndianBytes(values))
             XCTAssertEqual(digest, entry.sha256, "\(entry.key): sha256 of generated values")
             let sum = values.reduce(0.0) { $0 + Double($1) }
             // Summation order differs from numpy's pairwise sum: 1e-9 relative.
@@ -55,7 +55,7 @@ final class InceptionTests: XCTestCase {
 
     func testResizeMatchesTorch() throws {
         let input = Tensor(shape: [4, 1, 28, 28], values: try reference("input01_gray"))
-        let resized = BilinearResize.forward(input, height: 299, width: 299)
+        let resized = BilinearInterpolation.forward(input, height: 299, width: 299)
         // Same float32 arithmetic as ATen's kernel: at most one rounding apart.
         XCTAssertNil(
             mismatch(
@@ -88,7 +88,7 @@ final class InceptionTests: XCTestCase {
         let input = pixels.withUnsafeBufferPointer {
             InceptionFeatureExtractor.preprocess($0.baseAddress!, count: 4, side: 28)
         }
-        let blocks = GradMode.withoutGradients { network.inferBlocks(input) }
+        let blocks = network.inferBlocks(input)
 
         for (b, block) in blocks.prefix(3).enumerated() {
             let nchw = block.batchMajor()
@@ -111,7 +111,7 @@ final class InceptionTests: XCTestCase {
             stateDict: Self.stateDict.get(), source: "generated")
         let image = Tensor(
             shape: [1, 1, 28, 28], values: Array(try reference("input01_gray")[(3 * 784)...]))
-        let resized = BilinearResize.forward(image, height: 299, width: 299).values.map {
+        let resized = BilinearInterpolation.forward(image, height: 299, width: 299).values.map {
             2 * $0 - 1
         }
         let rgb = Variable(Tensor(shape: [1, 3, 299, 299], values: resized + resized + resized))

@@ -70,9 +70,24 @@ final class InceptionWeightsTests: XCTestCase {
         try SafeTensors.write(zeros(), to: file)
         XCTAssertNoThrow(try InceptionWeights.load(file))
 
-        let pth = directory.appendingPathComponent("pt_inception.pth")
-        XCTAssertThrowsError(try InceptionWeights.load(pth)) {
-            XCTAssertEqual($0 as? InceptionWeightsError, .unsupportedFormat(path: pth.path))
+        let onnx = directory.appendingPathComponent("inception.onnx")
+        XCTAssertThrowsError(try InceptionWeights.load(onnx)) {
+            XCTAssertEqual($0 as? InceptionWeightsError, .unsupportedFormat(path: onnx.path))
+        }
+    }
+
+    /// The shared .pth files (legacy pickle stream and zip) hold a shrunken Inception-style
+    /// state dict: read through the checkpoint reader, its first key fails the shape check.
+    func testPthFilesAreReadAndChecked() throws {
+        for name in ["state_dict_legacy.pth", "state_dict_zip.pth"] {
+            let file = SharedData.reference("pth").appendingPathComponent(name)
+            XCTAssertThrowsError(try InceptionWeights.load(file)) {
+                XCTAssertEqual(
+                    $0 as? InceptionWeightsError,
+                    .shapeMismatch(
+                        "Conv2d_1a_3x3.bn.bias", expected: [32], found: [4], source: file.path),
+                    "\($0)")
+            }
         }
     }
 }

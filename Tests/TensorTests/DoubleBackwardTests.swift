@@ -2,7 +2,7 @@ import Tensor
 import XCTest
 
 /// Gradients of gradients (`createGraph`) against finite differences of first-order
-/// gradients, on the shape of a gradient penalty: P(x, w) = ‖∂D/∂x‖² for a small critic D.
+/// gradients, shaped like a gradient penalty: P(x, w) = ‖∂D/∂x‖² for a small critic D.
 final class DoubleBackwardTests: XCTestCase {
     /// D(x) = Σ sigmoid(linear(flatten(tanh(conv(leakyRelu(conv(x, w1)), w2 stride 2)))))·R.
     func critic(_ x: Variable, _ w1: Variable, _ w2: Variable, _ w3: Variable, probe: Tensor)

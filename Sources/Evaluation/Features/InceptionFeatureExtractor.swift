@@ -3,12 +3,14 @@ import Tensor
 /// The FID standard: pool3 features of pytorch-fid's Inception-v3, with its preprocessing
 /// (gray to three equal channels, bilinear resize to 299x299 without antialias, [-1, 1]).
 public struct InceptionFeatureExtractor: FeatureExtractor {
+    /// "inception-pool3".
     public let name = "inception-pool3"
+    /// 2048.
     public let dimension = InceptionV3.dimension
     /// The network, weights loaded.
     public let network: InceptionV3
     /// Images per forward pass: larger batches use BLAS better, smaller ones less memory
-    /// (about 60 MB per image at 299x299).
+    /// (about 15 MB of activations per image at 299x299, plus at most 64 MB of patches).
     public let batchSize: Int
 
     /// An extractor over a loaded network (see `InceptionWeights.load`).
@@ -30,7 +32,7 @@ public struct InceptionFeatureExtractor: FeatureExtractor {
             let batch = images.withUnsafeBufferPointer {
                 Self.preprocess($0.baseAddress! + first * side * side, count: n, side: side)
             }
-            result += GradMode.withoutGradients { network.features(batch) }
+            result += network.features(batch)
         }
         return result
     }
@@ -46,7 +48,7 @@ public struct InceptionFeatureExtractor: FeatureExtractor {
         let s = InceptionV3.inputSide
         let map = ChannelMajorMap(channels: 3, batch: count, height: s, width: s)
         let red = map.channel(0)
-        BilinearResize.resizePlanes(
+        BilinearInterpolation.resizePlanes(
             unit.data, planes: count, inHeight: side, inWidth: side,
             into: red, outHeight: s, outWidth: s)
         let planeValues = count * s * s

@@ -24,23 +24,26 @@ public enum InceptionWeightsError: Error, CustomStringConvertible, Equatable {
         case .unexpectedKey(let key, let source):
             return "\(source): unexpected tensor '\(key)'; this is not an FID Inception state dict"
         case .unsupportedFormat(let path):
-            return "\(path): unsupported weight format. Give a .safetensors file "
-                + "(a .pth file can be converted with safetensors.torch.save_file)"
+            return "\(path): unsupported weight format. Give the .pth file "
+                + "(pt_inception-2015-12-05-6726825d.pth) or a .safetensors copy"
         }
     }
 }
 
 /// Loading the FID Inception network's weights by their PyTorch names.
 public enum InceptionWeights {
-    /// Reads weights from a file and returns the network ready for inference.
-    /// Reads `.safetensors`; other extensions give `unsupportedFormat`.
+    /// Reads weights from a file and returns the network ready for inference: `.pth`/`.pt`
+    /// (the official `pt_inception-2015-12-05-6726825d.pth` is a legacy pickle stream) or
+    /// `.safetensors`; other extensions give `unsupportedFormat`.
     public static func load(_ url: URL) throws -> InceptionV3 {
-        // TODO: read `.pth` through Formats/Pth once it lands, feeding `load(stateDict:)`;
-        // until then the official pickle file must be converted to safetensors first.
-        guard url.pathExtension.lowercased() == "safetensors" else {
+        switch url.pathExtension.lowercased() {
+        case "safetensors":
+            return try load(stateDict: SafeTensors.read(url).tensors, source: url.path)
+        case "pth", "pt":
+            return try load(stateDict: PyTorchCheckpoint.read(url), source: url.path)
+        default:
             throw InceptionWeightsError.unsupportedFormat(path: url.path)
         }
-        return try load(stateDict: SafeTensors.read(url).tensors, source: url.path)
     }
 
     /// The seam for every weight format: a state dict keyed like the `.pth` file.

@@ -1,15 +1,11 @@
-#if canImport(Accelerate)
-    import Accelerate
-#else
-    import CBLAS
-#endif
-
 /// A batch of feature maps laid out channel-major, [channels, batch, height, width], for
 /// inference. In this layout a 1x1 convolution is one GEMM on the activations as they are,
 /// a convolution's GEMM result needs no permutation, and concatenating channels means
 /// writing each part into consecutive rows of one buffer.
 public struct ChannelMajorMap {
+    /// Sizes of the four dimensions, outermost first.
     public let channels: Int, batch: Int, height: Int, width: Int
+    /// The values, [channels, batch, height, width] row-major.
     public let storage: Tensor
 
     /// A map with uninitialised contents.
@@ -21,7 +17,7 @@ public struct ChannelMajorMap {
         storage = Tensor(uninitialized: [channels, batch, height, width])
     }
 
-    /// Values of one image, [channel][height][width].
+    /// Values in one (channel, image) plane: height · width.
     public var plane: Int { height * width }
 
     /// First value of channel `c`.
@@ -68,6 +64,7 @@ public enum ChannelMajorKernels {
         let perImage = patch * oPlane * MemoryLayout<Float>.stride
         let group = pointwise ? x.batch : max(1, min(x.batch, columnBudget / max(perImage, 1)))
         let cols = pointwise ? nil : Tensor(uninitialized: [patch, group * oPlane])
+        let product = group < x.batch ? Tensor(uninitialized: [out, group * oPlane]) : nil
 
         for first in Swift.stride(from: 0, to: x.batch, by: group) {
             let count = min(group, x.batch - first)
@@ -78,11 +75,21 @@ public enum ChannelMajorKernels {
                     padding: padding, outHeight: y.height, outWidth: y.width, into: cols.data)
                 b = UnsafePointer(cols.data)
             }
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                Int32(out), Int32(count * oPlane), Int32(patch), 1,
-                weight.data, Int32(patch), b, Int32(count * oPlane),
-                0, y.channel(offset) + first * oPlane, Int32(total))
+            guard let product else {
+                GEMM.multiply(
+                    weight.data, transposeA: false, b, transposeB: false,
+                    into: y.channel(offset), m: out, n: total, k: patch)
+                continue
+            }
+            // A group of images fills part of every output row: multiply, then place.
+            let width = count * oPlane
+            GEMM.multiply(
+                weight.data, transposeA: false, b, transposeB: false, into: product.data,
+                m: out, n: width, k: patch)
+            for r in 0..<out {
+                (y.channel(offset) + r * total + first * oPlane).update(
+                    from: product.data + r * width, count: width)
+            }
         }
         addBiasReLU(y.channel(offset), bias: bias.data, rows: out, length: total)
     }

@@ -24,57 +24,78 @@ extension ChannelMajorKernels {
                 && y.width == pooledSize(x.width, kernel: kernel, stride: stride, padding: padding)
                 && y.batch == x.batch && offset + x.channels <= y.channels,
             "pool: output map does not fit the input")
+        let geometry = PlaneGeometry(
+            inHeight: x.height, inWidth: x.width, outHeight: y.height, outWidth: y.width,
+            kernel: kernel, stride: stride, padding: padding)
         let planes = x.channels * x.batch
-        let src = x.storage.data
-        let dst = y.channel(offset)
-        let rows = windows(
-            y.height, inSize: x.height, kernel: kernel, stride: stride, padding: padding)
-        let cols = windows(
-            y.width, inSize: x.width, kernel: kernel, stride: stride, padding: padding)
+        switch kind {
+        case .max:
+            poolPlanes(MaxWindow.self, x.storage.data, planes: planes, geometry, y.channel(offset))
+        case .average:
+            poolPlanes(
+                AverageWindow.self, x.storage.data, planes: planes, geometry, y.channel(offset))
+        }
+    }
+
+    /// Sizes and windows shared by every plane of one pooling.
+    struct PlaneGeometry {
+        let inHeight: Int, inWidth: Int, outHeight: Int, outWidth: Int
+        /// Each output row's and column's window, clipped to the input.
+        let rows: [Range<Int>], cols: [Range<Int>]
+
+        init(
+            inHeight: Int, inWidth: Int, outHeight: Int, outWidth: Int, kernel: Int,
+            stride: Int, padding: Int
+        ) {
+            (self.inHeight, self.inWidth) = (inHeight, inWidth)
+            (self.outHeight, self.outWidth) = (outHeight, outWidth)
+            let clip = { (o: Int, size: Int) -> Range<Int> in
+                let start = o * stride - padding
+                return Swift.max(start, 0)..<Swift.min(start + kernel, size)
+            }
+            rows = (0..<outHeight).map { clip($0, inHeight) }
+            cols = (0..<outWidth).map { clip($0, inWidth) }
+        }
+    }
+
+    /// Separable pooling, generic so each reduction compiles to its own branch-free loops:
+    /// reduce along each input row into `across`, then combine whole rows of `across`
+    /// (contiguous, so that pass vectorises).
+    @inline(__always)
+    static func poolPlanes<R: WindowReduction>(
+        _: R.Type, _ src: UnsafePointer<Float>, planes: Int, _ g: PlaneGeometry,
+        _ dst: UnsafeMutablePointer<Float>
+    ) {
+        let inPlane = g.inHeight * g.inWidth, outPlane = g.outHeight * g.outWidth
+        let columnCounts = g.cols.map { Float($0.count) }
         Engine.parallelFor(planes) { range in
-            // Separable: reduce along rows into `across`, then down the columns of that.
-            let across = UnsafeMutablePointer<Float>.allocate(capacity: x.height * y.width)
+            let across = UnsafeMutablePointer<Float>.allocate(capacity: g.inHeight * g.outWidth)
             defer { across.deallocate() }
             for p in range {
-                let s = src + p * x.plane
-                for ih in 0..<x.height {
-                    for (ow, window) in cols.enumerated() {
-                        across[ih * y.width + ow] = reduce(s + ih * x.width, 1, window, kind)
+                let s = src + p * inPlane
+                for ih in 0..<g.inHeight {
+                    let line = s + ih * g.inWidth, out = across + ih * g.outWidth
+                    for (ow, window) in g.cols.enumerated() {
+                        var value = R.identity
+                        for iw in window { value = R.combine(value, line[iw]) }
+                        out[ow] = value
                     }
                 }
-                let d = dst + p * y.plane
-                for (oh, window) in rows.enumerated() {
-                    for ow in 0..<y.width {
-                        var value = reduce(across + ow, y.width, window, kind)
-                        if kind == .average { value /= Float(window.count * cols[ow].count) }
-                        d[oh * y.width + ow] = value
+                let d = dst + p * outPlane
+                for (oh, window) in g.rows.enumerated() {
+                    let out = d + oh * g.outWidth
+                    out.update(repeating: R.identity, count: g.outWidth)
+                    for ih in window {
+                        let row = across + ih * g.outWidth
+                        for ow in 0..<g.outWidth { out[ow] = R.combine(out[ow], row[ow]) }
+                    }
+                    let rowCount = Float(window.count)
+                    for ow in 0..<g.outWidth {
+                        out[ow] = R.finish(out[ow], count: rowCount * columnCounts[ow])
                     }
                 }
             }
         }
-    }
-
-    /// Each output's window clipped to the input.
-    static func windows(_ count: Int, inSize: Int, kernel: Int, stride: Int, padding: Int)
-        -> [Range<Int>]
-    {
-        (0..<count).map { o in
-            let start = o * stride - padding
-            return max(start, 0)..<min(start + kernel, inSize)
-        }
-    }
-
-    /// Max or sum of the values at `window` (in steps of `step`) from `s`.
-    @inline(__always)
-    static func reduce(
-        _ s: UnsafePointer<Float>, _ step: Int, _ window: Range<Int>, _ kind: Pooling
-    ) -> Float {
-        var result: Float = kind == .max ? -.infinity : 0
-        for i in window {
-            let v = s[i * step]
-            result = kind == .max ? Swift.max(result, v) : result + v
-        }
-        return result
     }
 
     /// The mean of every plane, as [batch, channels] row-major (global average pooling).
@@ -90,5 +111,29 @@ extension ChannelMajorKernels {
             }
         }
         return result
+    }
+}
+
+/// How a pooling window's values combine.
+protocol WindowReduction {
+    static var identity: Float { get }
+    static func combine(_ a: Float, _ b: Float) -> Float
+    /// The window's result from its combined values and how many there were.
+    static func finish(_ combined: Float, count: Float) -> Float
+}
+
+/// Max pooling: padding never wins.
+enum MaxWindow: WindowReduction {
+    static var identity: Float { -.infinity }
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) }
+    @inline(__always) static func finish(_ combined: Float, count: Float) -> Float { combined }
+}
+
+/// Average pooling over the positions inside the image (`count_include_pad=False`).
+enum AverageWindow: WindowReduction {
+    static var identity: Float { 0 }
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { a + b }
+    @inline(__always) static func finish(_ combined: Float, count: Float) -> Float {
+        combined / count
     }
 }

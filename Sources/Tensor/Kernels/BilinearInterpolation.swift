@@ -1,9 +1,10 @@
 /// Bilinear resizing of image planes as PyTorch's `F.interpolate(mode: "bilinear",
-/// align_corners: false, antialias: false)` computes it. Forward only.
+/// align_corners: false, antialias: false)` computes it. Forward only. (Datasets'
+/// `BilinearResize` is another filter: Pillow's, on uint8 images.)
 ///
 /// FIXME: not antialiased, so downscaling by more than 2x skips input pixels (as torch
 /// does without `antialias=True`); it matches torch in both directions.
-public enum BilinearResize {
+public enum BilinearInterpolation {
     /// Resizes every [H, W] plane of an NCHW tensor to `height` x `width`.
     public static func forward(_ x: Tensor, height: Int, width: Int) -> Tensor {
         precondition(x.shape.count == 4, "bilinear resize needs NCHW input, got \(x.shape)")
