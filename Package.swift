@@ -30,7 +30,7 @@ let package = Package(
             swiftSettings: fast),
         .target(
             name: "Evaluation",
-            dependencies: ["NeuralNet", "Formats", "Datasets", "CBLAS", "CLapacke"],
+            dependencies: ["Tensor", "NeuralNet", "Formats", "Datasets", "CBLAS", "CLapacke"],
             swiftSettings: fast),
         .target(name: "Study", dependencies: ["GAN", "Evaluation"], swiftSettings: fast),
         .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"], swiftSettings: fast),
