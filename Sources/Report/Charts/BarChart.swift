@@ -47,7 +47,9 @@ public struct BarChart {
             }
         }
         frame.drawCategories(categories)
-        if series.count > 1 { frame.drawLegend(series.map(\.name)) }
+        if series.count > 1 {
+            frame.drawLegend(series.indices.map { (series[$0].name, ChartPalette.color($0)) })
+        }
         return frame.canvas.render()
     }
 }
