@@ -98,7 +98,8 @@ enum Fixture {
         let fid = estimate(fids)
         let other = estimate(fids.map { _ in 0.5 })
         return VariantSummary(
-            variant: variant, summary: Variant.named(variant)!.summary, seeds: fids.count + diverged,
+            variant: variant, summary: Variant.named(variant)!.summary,
+            seeds: fids.count + diverged,
             completedRuns: fids.count, divergedRuns: diverged, fid: fid,
             kid: estimate(fids.map { $0 / 2500 }), precision: other, recall: other,
             density: other, coverage: other, classesCovered: estimate(fids.map { _ in 10 }),
@@ -111,7 +112,8 @@ enum Fixture {
     private static func estimate(_ values: [Double]) -> Estimate {
         let ci = Statistics.confidenceInterval(values)
         return Estimate(
-            mean: ci.mean, std: values.count > 1 ? Statistics.sampleStandardDeviation(values) : nil,
+            mean: ci.mean,
+            std: values.count > 1 ? Statistics.sampleStandardDeviation(values) : nil,
             lower: ci.lower.isFinite ? ci.lower : nil, upper: ci.upper.isFinite ? ci.upper : nil,
             values: values)
     }
@@ -124,7 +126,8 @@ enum Fixture {
             fidDifference: Estimate(mean: 10, std: nil, lower: interval ? 2 : nil,
                                     upper: interval ? 18 : nil, values: [10]),
             fidP: interval ? 0.03 : nil,
-            kidDifference: Estimate(mean: 0.004, std: nil, lower: nil, upper: nil, values: [0.004]),
+            kidDifference: Estimate(
+                mean: 0.004, std: nil, lower: nil, upper: nil, values: [0.004]),
             kidP: nil, statement: "Dropout is worse than the baseline in FID.")
     }
 

@@ -122,7 +122,7 @@ struct AnswerSection {
     private func row(_ v: VariantSummary) -> [[Inline]] {
         var name: [Inline] = [.strong(v.variant)]
         if v.variant == results.bestVariant { name += [.lineBreak, "best by FID"] }
-        if v.variant == baseline { name += [.lineBreak, "baseline"] }
+        if v.variant == baseline { name += [.lineBreak, "reference for comparisons"] }
         name += [.lineBreak, .text(v.summary), .lineBreak,
                  .text("\(v.completedRuns) of \(v.seeds) runs completed")]
         if v.divergedRuns > 0 { name += [.lineBreak, .strong("\(v.divergedRuns) diverged")] }

@@ -3,7 +3,7 @@ enum HTMLRenderer {
     /// CSS for the study page, added to the shared report styles.
     static let style = """
         body { max-width: 1240px; }
-        table.wide td { vertical-align: top; text-align: left; }
+        table.wide td, table.wide th { vertical-align: top; text-align: left; }
         .gallery { display: flex; flex-wrap: wrap; gap: 12px; }
         .gallery figure { margin: 0.5em 0; }
         figure img { max-width: 100%; height: auto; }
@@ -26,11 +26,11 @@ enum HTMLRenderer {
         case .table(let header, let rows):
             let cells = rows.map { $0.map(inline) }
             return HTML.table(html: header.map(HTML.escape), cells, cssClass: "wide")
-        case .figure(let path, let caption, let width):
+        case .figure(let path, let alt, let caption, let width):
             let src = HTML.escape(path)
+            let captionHTML = caption.map { "<figcaption>\(HTML.escape($0))</figcaption>" }
             return "<figure><a href=\"\(src)\"><img src=\"\(src)\" width=\"\(width)\" "
-                + "alt=\"\(HTML.escape(caption))\"></a>"
-                + "<figcaption>\(HTML.escape(caption))</figcaption></figure>"
+                + "alt=\"\(HTML.escape(alt))\"></a>\(captionHTML ?? "")</figure>"
         case .gallery(let blocks):
             return "<div class=\"gallery\">" + render(blocks) + "</div>"
         case .code(let text):

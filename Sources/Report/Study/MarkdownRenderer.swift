@@ -1,3 +1,5 @@
+import Foundation
+
 /// Renders the report's blocks as GitHub-flavoured Markdown.
 enum MarkdownRenderer {
     /// The Markdown of a sequence of blocks.
@@ -17,8 +19,8 @@ enum MarkdownRenderer {
             let lines = [row(header.map(escapeCell)), row(header.map { _ in "---" })]
                 + rows.map { row($0.map { escapeCell(inline($0)) }) }
             return lines.joined(separator: "\n")
-        case .figure(let path, let caption, _):
-            return "![\(caption)](\(path))  \n*\(caption)*"
+        case .figure(let path, let alt, let caption, _):
+            return "![\(alt)](\(path))" + (caption.map { "  \n*\($0)*" } ?? "")
         case .gallery(let blocks):
             return blocks.map(render).joined(separator: "\n\n")
         case .code(let text):
@@ -40,7 +42,10 @@ enum MarkdownRenderer {
         parts.map { part -> String in
             switch part {
             case .text(let text): return text
-            case .strong(let text): return "**\(text)**"
+            case .strong(let text):
+                // Emphasis must not end in a space, or Markdown leaves the asterisks as text.
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                return "**\(trimmed)**" + String(repeating: " ", count: text.count - trimmed.count)
             case .code(let text): return "`\(text)`"
             case .link(let text, let href): return "[\(text)](\(href))"
             case .image(let path, let alt, _): return "![\(alt)](\(path))"

@@ -77,18 +77,15 @@ struct MethodsSection {
             + "come with intervals and p-values, and the best variant is chosen by FID, "
             + "never by loss.")
 
-    /// The base configuration as key-value rows (variant and seed vary per run).
+    /// The base configuration as key-value rows under `config.json`'s names (variant and
+    /// seed vary per run).
     private func configurationRows(_ config: TrainingConfig) -> [[[Inline]]] {
-        let object = (try? JSONSerialization.jsonObject(with: config.encoded()))
-            as? [String: Any] ?? [:]
+        let decoded = try? JSONDecoder().decode([String: ConfigValue].self, from: config.encoded())
+        var object = decoded ?? [:]
+        if config.subset == nil { object["subset"] = ConfigValue(text: "none (all images)") }
         return object.keys.sorted().filter { $0 != "variant" && $0 != "seed" }.map { key in
-            [[.code(key)], [.text(object[key].map(Self.describe) ?? StudyFormat.missing)]]
+            [[.code(key)], [.text(object[key]!.text)]]
         }
-    }
-
-    private static func describe(_ value: Any) -> String {
-        if value is NSNull { return "all (none)" }
-        return "\(value)"
     }
 
     private func runRow(_ artifacts: RunArtifacts) -> [[Inline]] {
@@ -106,5 +103,27 @@ struct MethodsSection {
             [.text(StudyFormat.duration(run.trainingSeconds))],
             [.text(run.message + note)],
         ]
+    }
+}
+
+/// One scalar of `config.json`, written as it reads there.
+private struct ConfigValue: Decodable {
+    let text: String
+
+    init(text: String) { self.text = text }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            text = "none"
+        } else if let flag = try? c.decode(Bool.self) {
+            text = String(flag)
+        } else if let whole = try? c.decode(Int.self) {
+            text = String(whole)
+        } else if let number = try? c.decode(Double.self) {
+            text = String(number)
+        } else {
+            text = try c.decode(String.self)
+        }
     }
 }

@@ -6,8 +6,9 @@ enum Block {
     case list([[Inline]])
     /// Header cells are plain text; body cells may hold images and line breaks.
     case table(header: [String], rows: [[[Inline]]])
-    /// A figure file (relative path) shown at `width` CSS pixels, with a caption.
-    case figure(path: String, caption: String, width: Int)
+    /// A figure file (relative path) shown at `width` CSS pixels; `alt` names it, and the
+    /// caption (if any) says what the chart's own title does not.
+    case figure(path: String, alt: String, caption: String?, width: Int)
     /// Several figures side by side (per-variant charts, sample grids).
     case gallery([Block])
     case code(String)

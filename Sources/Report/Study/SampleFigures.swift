@@ -32,7 +32,8 @@ struct SampleFigures {
                 continue
             }
             let epochs = Self.chosenEpochs(run.sampleEpochs)
-            var row: [[Inline]] = [[.strong(variant), .lineBreak, .text("seed \(run.result.seed)")]]
+            let seed = Inline.text("seed \(run.result.seed)")
+            var row: [[Inline]] = [[.strong(variant), .lineBreak, seed]]
             row += (0..<3).map { i in
                 guard i < epochs.count else { return [] }
                 return grid(run, epoch: epochs[i])

@@ -60,7 +60,7 @@ struct StudyFigures {
             c.height = 340
             let path = "figures/\(stem)-\(variant).svg"
             files.append(FigureFile(path: path, data: Data(c.svg().utf8)))
-            figures.append(.figure(path: path, caption: c.title, width: 600))
+            figures.append(.figure(path: path, alt: c.title, caption: nil, width: 600))
         }
         if !missing.isEmpty {
             figures.append(.paragraph([
@@ -95,7 +95,8 @@ struct StudyFigures {
             xLabel: "iteration", yLabel: "mean D output",
             series: [
                 .init(name: "D(x)", points: run.series(\.dOfX), color: real, faint: true),
-                .init(name: "D(G(z))", points: run.series(\.dOfGzBefore), color: fake, faint: true),
+                .init(
+                    name: "D(G(z))", points: run.series(\.dOfGzBefore), color: fake, faint: true),
                 .init(name: "D(x) (smoothed)", points: run.smoothed(\.dOfX), color: real),
                 .init(
                     name: "D(G(z)) (smoothed)", points: run.smoothed(\.dOfGzBefore), color: fake),
@@ -120,7 +121,7 @@ struct StudyFigures {
         chart.logarithmicY = Self.spansDecades(series)
         let path = "figures/\(file).svg"
         files.append(FigureFile(path: path, data: Data(chart.svg().utf8)))
-        return .figure(path: path, caption: chart.title, width: 600)
+        return .figure(path: path, alt: chart.title, caption: nil, width: 600)
     }
 
     /// Per variant the mean cheap FID per epoch over seeds (solid) and each seed (faint).
@@ -157,7 +158,7 @@ struct StudyFigures {
         let caption = "Cheap FID after each epoch from \(HTML.thousands(samples)) generated "
             + "images; solid lines are the mean over seeds, faint lines single seeds. "
             + "Lower is better."
-        return .figure(path: path, caption: caption, width: 900)
+        return .figure(path: path, alt: chart.title, caption: caption, width: 900)
     }
 
     /// The share of final samples the classifier puts in each class, mean over seeds.
@@ -185,7 +186,7 @@ struct StudyFigures {
         let caption = "Share of the final generated samples assigned to each class by the "
             + "FMNIST classifier (mean over seeds); a generator covering the data evenly "
             + "puts 10% in each."
-        return .figure(path: path, caption: caption, width: 900)
+        return .figure(path: path, alt: chart.title, caption: caption, width: 900)
     }
 
     /// Whether positive values range over more than a factor of 30 (a log axis reads better).
