@@ -95,6 +95,21 @@ final class StudyReportTests: XCTestCase {
         }
     }
 
+    /// A study of one variant and one seed: no comparison, and the answer says so.
+    func testSingleVariant() throws {
+        let directory = try Fixture.study(seeds: [1])
+        var results = Fixture.results(seeds: [1])
+        results.plan.variants = ["baseline"]
+        results.runs.removeAll { $0.variant != "baseline" }
+        results.variants.removeAll { $0.variant != "baseline" }
+        try StudyReport.write(results: results, studyDirectory: directory)
+
+        let html = try String(contentsOf: directory.appendingPathComponent("report.html"))
+        XCTAssertTrue(html.contains("the study ran only <b>baseline</b>"))
+        XCTAssertTrue(html.contains("No variant was compared with a baseline."))
+        XCTAssertEqual(ResultsCSV.text(results).split(separator: "\n").count, 2)
+    }
+
     /// The animation holds IHDR, acTL, then fcTL + IDAT for the first frame and fcTL + fdAT
     /// for each other, with one sequence counter; a plain PNG reader sees frame 0.
     func testAPNGChunks() throws {

@@ -55,7 +55,11 @@ struct AnswerSection {
                 + " images, \(StudyFormat.seeds(seeds)) per variant), "),
         ]
         let baselineSummary = results.variants.first { $0.variant == baseline }
-        if bestName == baseline || best.comparison == nil {
+        if results.variants.count == 1 {
+            text += [.text("the study ran only "), .strong(bestName),
+                     .text(" (FID \(StudyFormat.estimate(best.fid, 1))), so there is nothing to "
+                        + "compare it with. ")]
+        } else if bestName == baseline || best.comparison == nil {
             text += [.text("the best variant is the baseline itself, "), .strong(bestName),
                      .text(" (FID \(StudyFormat.estimate(best.fid, 1))): no regulariser improved "
                         + "on it. ")]
@@ -153,7 +157,7 @@ struct AnswerSection {
         }
         return [
             .image(path: run.samplePath(epoch: epoch),
-                   alt: "\(variant) samples, epoch \(epoch)", width: 121),
+                   alt: "\(variant) samples, epoch \(epoch)", width: 160),
             .lineBreak, .text("seed \(run.result.seed), epoch \(epoch)"), .lineBreak,
         ]
     }

@@ -47,7 +47,8 @@ enum HTMLRenderer {
             case .link(let text, let href):
                 return "<a href=\"\(HTML.escape(href))\">\(HTML.escape(text))</a>"
             case .image(let path, let alt, let width):
-                return "<img class=\"pixels\" src=\"\(HTML.escape(path))\" width=\"\(width)\" "
+                // Grids are shown at or below their size, where smooth scaling reads best.
+                return "<img src=\"\(HTML.escape(path))\" width=\"\(width)\" "
                     + "alt=\"\(HTML.escape(alt))\">"
             case .lineBreak: return "<br>"
             }

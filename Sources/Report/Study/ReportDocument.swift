@@ -20,7 +20,7 @@ enum Inline {
     case strong(String)
     case code(String)
     case link(String, href: String)
-    /// A pixel image (sample grid) drawn without smoothing at `width` CSS pixels.
+    /// An image file (a sample grid) shown at `width` CSS pixels.
     case image(path: String, alt: String, width: Int)
     case lineBreak
 }
