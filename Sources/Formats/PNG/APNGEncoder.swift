@@ -1,5 +1,3 @@
-import Foundation
-
 /// Writes animated PNG files (APNG, as Chromium, Firefox and Safari play them): the first
 /// frame is the ordinary IDAT image, so viewers without APNG support show it still.
 ///
@@ -47,17 +45,6 @@ public enum APNGEncoder {
         }
         PNGEncoder.appendChunk("IEND", [], to: &out)
         return out
-    }
-
-    /// Writes an animation atomically.
-    public static func write(
-        _ frames: [PixelImage], to url: URL, delayMilliseconds: Int,
-        lastDelayMilliseconds: Int? = nil
-    ) throws {
-        let bytes = encode(
-            frames, delayMilliseconds: delayMilliseconds,
-            lastDelayMilliseconds: lastDelayMilliseconds)
-        try AtomicFile.write(Data(bytes), to: url)
     }
 
     /// fcTL's body: the frame covers the whole canvas, is drawn over nothing (blend

@@ -15,6 +15,7 @@ public enum StudyReport {
 
         var blocks: [Block] = [.heading(level: 1, text: title(results))]
         blocks.append(.paragraph([.text(subtitle(results))]))
+        blocks.append(contents)
         blocks += answer.blocks()
         blocks.append(.heading(level: 2, text: "Figures"))
         blocks += charts.blocks()
@@ -37,6 +38,15 @@ public enum StudyReport {
             Data(ResultsCSV.text(results).utf8),
             to: studyDirectory.appendingPathComponent("results.csv"))
     }
+
+    /// Links to the sections (anchors are the headings' `HTMLRenderer.anchor`).
+    private static let contents = Block.paragraph(
+        [
+            "Question and answer", "Comparison", "Figures", "Comparison with the baseline",
+            "Methods", "How this differs from the reference study",
+        ].flatMap { heading -> [Inline] in
+            [.link(heading, href: "#" + HTMLRenderer.anchor(heading)), " · "]
+        }.dropLast())
 
     private static func title(_ results: StudyResults) -> String {
         "Regularisation in DCGAN training on Fashion-MNIST: study \"\(results.plan.preset)\""
