@@ -81,8 +81,10 @@ struct AnswerSection {
         guard let c = best.comparison else { return "" }
         let difference = StudyFormat.signed(c.fidDifference.mean, 1)
         guard let p = c.fidP, p.isFinite else {
-            return "With one seed per variant there is no interval and no test: the "
-                + "difference (\(difference)) may be seed-to-seed noise. "
+            let reason = results.plan.seeds.count < 2
+                ? "With one seed per variant" : "With fewer than two finished seeds on one side"
+            return "\(reason) there is no interval and no test: the difference "
+                + "(\(difference)) may be seed-to-seed noise. "
         }
         let detail = "(\(difference), 95% CI \(StudyFormat.interval(c.fidDifference, 1)), "
             + "Welch p = \(StudyFormat.pValue(p)))"

@@ -180,6 +180,7 @@ struct StudyFigures {
             title: "Generated samples per predicted class", xLabel: "class",
             yLabel: "% of samples", categories: classes,
             series: series.map { (name: $0.0, values: $0.1) })
+        chart.colors = series.map { ChartPalette.color(artifacts.colorIndex($0.0)) }
         chart.width = 900
         let path = "figures/class-distribution.svg"
         files.append(FigureFile(path: path, data: Data(chart.svg().utf8)))
