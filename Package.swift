@@ -41,12 +41,14 @@ let package = Package(
             name: "dcgan-lab",
             dependencies: ["Report", "Study", "GAN", "Evaluation", "Datasets", "Formats", "Parity"]),
 
-        .target(name: "TestSupport", dependencies: ["Formats", "Parity"], path: "Sources/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Formats", "Parity"], path: "Sources/TestSupport",
+            swiftSettings: fast),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "GANTests", dependencies: ["GAN", "TestSupport"]),
+        .testTarget(name: "GANTests", dependencies: ["GAN", "Datasets", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),

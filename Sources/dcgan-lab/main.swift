@@ -5,7 +5,9 @@ let commands: [Command.Type] = [
     DataCommand.self,
     EDACommand.self,
     TrainCommand.self,
+    SampleCommand.self,
     BenchCommand.self,
+    ParityCommand.self,
 ]
 
 func printOverview() {

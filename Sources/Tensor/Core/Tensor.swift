@@ -35,6 +35,7 @@ public final class Tensor: @unchecked Sendable {
     deinit { free(data) }
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        _ = Tensor.heapTuning
         var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
@@ -42,6 +43,16 @@ public final class Tensor: @unchecked Sendable {
         }
         return raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
+
+    /// Keeps freed tensor memory in the heap for reuse. By default glibc maps large blocks
+    /// fresh from the kernel and unmaps them on free, so every training step would page-fault
+    /// its working memory in again; with these settings a step reuses the last step's blocks.
+    private static let heapTuning: Void = {
+        #if os(Linux)
+        _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
+        _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
+        #endif
+    }()
 
     /// The values as an array (copies).
     public var values: [Float] { Array(buffer) }
@@ -93,3 +104,9 @@ extension Tensor: CustomStringConvertible {
         return "Tensor\(shape)[\(head)\(count > 8 ? ", ..." : "")]"
     }
 }
+
+#if os(Linux)
+/// glibc's `mallopt` (declared in <malloc.h>, which the Glibc module does not import).
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif

@@ -48,6 +48,17 @@ public struct ConvGeometry: Equatable, Sendable {
     public var yShape: [Int] { [batch, outChannels, outHeight, outWidth] }
     public var weightShape: [Int] { [outChannels, inChannels, kernelHeight, kernelWidth] }
 
+    /// Output columns [first, last) whose input column ow·stride − pad + j lies inside the
+    /// input, for kernel column j.
+    @inline(__always)
+    func validOutputColumns(kernelColumn j: Int) -> (Int, Int) {
+        let offset = j - padWidth
+        let first = offset >= 0 ? 0 : (-offset + strideWidth - 1) / strideWidth
+        let limit = inWidth - offset  // need ow·stride < limit
+        let last = limit <= 0 ? 0 : min(outWidth, (limit + strideWidth - 1) / strideWidth)
+        return (min(first, last), last)
+    }
+
     /// Multiply-adds of one forward pass (each of the three kernels costs the same).
     public var multiplyAdds: Int { outChannels * patchSize * columns }
 }
@@ -105,20 +116,26 @@ public enum ConvolutionKernels {
                 let c = r / kernelArea
                 let i = (r / g.kernelWidth) % g.kernelHeight
                 let j = r % g.kernelWidth
+                let (first, last) = g.validOutputColumns(kernelColumn: j)
                 for n in 0..<g.batch {
                     let src = x + (n * g.inChannels + c) * plane
                     let dst = cols + r * g.columns + n * g.outPlane
                     for oh in 0..<g.outHeight {
                         let ih = oh * g.strideHeight - g.padHeight + i
                         let row = dst + oh * g.outWidth
-                        guard ih >= 0 && ih < g.inHeight else {
+                        guard ih >= 0 && ih < g.inHeight, first < last else {
                             row.update(repeating: 0, count: g.outWidth)
                             continue
                         }
-                        let srcRow = src + ih * g.inWidth
-                        for ow in 0..<g.outWidth {
-                            let iw = ow * g.strideWidth - g.padWidth + j
-                            row[ow] = (iw >= 0 && iw < g.inWidth) ? srcRow[iw] : 0
+                        // Columns outside [first, last) read padding; inside, input column
+                        // ow·stride − pad + j is in range, so the copy needs no bounds test.
+                        if first > 0 { row.update(repeating: 0, count: first) }
+                        if last < g.outWidth { (row + last).update(repeating: 0, count: g.outWidth - last) }
+                        let srcRow = src + ih * g.inWidth - g.padWidth + j
+                        if g.strideWidth == 1 {
+                            (row + first).update(from: srcRow + first, count: last - first)
+                        } else {
+                            for ow in first..<last { row[ow] = srcRow[ow * g.strideWidth] }
                         }
                     }
                 }
@@ -129,24 +146,28 @@ public enum ConvolutionKernels {
     /// Folds columns back, summing every contribution into x (which it overwrites).
     static func col2im(_ g: ConvGeometry, cols: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>) {
         let plane = g.inHeight * g.inWidth
-        // Parallel over input channels: each channel's rows write a disjoint part of x.
+        // Parallel over input channels: each channel's rows write a disjoint part of x, and
+        // the order of the sums within a channel is fixed, so results do not depend on threads.
         Engine.parallelFor(g.inChannels) { channels in
             for c in channels {
                 for n in 0..<g.batch { (x + (n * g.inChannels + c) * plane).update(repeating: 0, count: plane) }
                 for i in 0..<g.kernelHeight {
                     for j in 0..<g.kernelWidth {
                         let r = (c * g.kernelHeight + i) * g.kernelWidth + j
+                        let (first, last) = g.validOutputColumns(kernelColumn: j)
+                        guard first < last else { continue }
                         for n in 0..<g.batch {
                             let dst = x + (n * g.inChannels + c) * plane
                             let src = cols + r * g.columns + n * g.outPlane
                             for oh in 0..<g.outHeight {
                                 let ih = oh * g.strideHeight - g.padHeight + i
                                 guard ih >= 0 && ih < g.inHeight else { continue }
-                                let dstRow = dst + ih * g.inWidth
+                                let dstRow = dst + ih * g.inWidth - g.padWidth + j
                                 let srcRow = src + oh * g.outWidth
-                                for ow in 0..<g.outWidth {
-                                    let iw = ow * g.strideWidth - g.padWidth + j
-                                    if iw >= 0 && iw < g.inWidth { dstRow[iw] += srcRow[ow] }
+                                if g.strideWidth == 1 {
+                                    for ow in first..<last { dstRow[ow] += srcRow[ow] }
+                                } else {
+                                    for ow in first..<last { dstRow[ow * g.strideWidth] += srcRow[ow] }
                                 }
                             }
                         }

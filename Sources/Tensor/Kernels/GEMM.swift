@@ -1,14 +1,38 @@
+import Foundation
 #if canImport(Accelerate)
 import Accelerate
 #else
 import CBLAS
 #endif
 
-/// Single-precision matrix products through BLAS (OpenBLAS on Linux, Accelerate on macOS).
+/// Single-precision matrix products: our packed AVX-512 GEMM, or BLAS (OpenBLAS on Linux,
+/// Accelerate on macOS) for comparison.
 public enum GEMM {
+    /// Which implementation `multiply` uses.
+    public enum Backend: String, Sendable {
+        /// `PackedGEMM`: deterministic for a given thread count, independent of the BLAS build.
+        case packed
+        /// cblas_sgemm (OpenBLAS picks a kernel by CPU detection; on this machine's generic
+        /// "Intel Xeon Processor" that is the slow SSE3 one).
+        case blas
+    }
+
+    /// The switch: `DCGANLAB_GEMM=blas` or `=packed` in the environment, else packed on Linux
+    /// and BLAS on macOS (Accelerate's matrix units beat our vector kernel there).
+    nonisolated(unsafe) public static var backend: Backend = {
+        if let name = ProcessInfo.processInfo.environment["DCGANLAB_GEMM"],
+           let chosen = Backend(rawValue: name) {
+            return chosen
+        }
+        #if canImport(Accelerate)
+        return .blas
+        #else
+        return .packed
+        #endif
+    }()
+
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions
     /// equal to their row lengths. `op` transposes when the flag is set.
-    @inline(__always)
     public static func multiply(
         _ a: UnsafePointer<Float>, transposeA: Bool,
         _ b: UnsafePointer<Float>, transposeB: Bool,
@@ -20,13 +44,19 @@ public enum GEMM {
             if beta == 0 { c.update(repeating: 0, count: m * n) } else { for i in 0..<(m * n) { c[i] *= beta } }
             return
         }
-        cblas_sgemm(
-            CblasRowMajor,
-            transposeA ? CblasTrans : CblasNoTrans,
-            transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha,
-            a, Int32(transposeA ? m : k),
-            b, Int32(transposeB ? k : n),
-            beta, c, Int32(n))
+        switch backend {
+        case .packed:
+            PackedGEMM.multiply(a, transposeA: transposeA, b, transposeB: transposeB, into: c,
+                                m: m, n: n, k: k, alpha: alpha, beta: beta)
+        case .blas:
+            cblas_sgemm(
+                CblasRowMajor,
+                transposeA ? CblasTrans : CblasNoTrans,
+                transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha,
+                a, Int32(transposeA ? m : k),
+                b, Int32(transposeB ? k : n),
+                beta, c, Int32(n))
+        }
     }
 }

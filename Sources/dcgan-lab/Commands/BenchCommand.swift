@@ -1,5 +1,6 @@
 import Foundation
 import GAN
+import Tensor
 
 /// `dcgan-lab bench`: images per second and GFLOP/s of training and generation.
 enum BenchCommand: Command {
@@ -11,7 +12,7 @@ enum BenchCommand: Command {
         summary: "Time the reference training step and generator inference on random data.",
         options: [
             OptionSpec(name: "case", valueName: "NAME",
-                       help: "train64 (default), train28, dropout, nobn-d, generate, or all"),
+                       help: "train64 (default), train28, dropout, nobn-d, generate, all, or gemm (GFLOP/s of sgemm on the conv shapes)"),
             OptionSpec(name: "batch", valueName: "N", help: "batch size (default 64; 256 for generate)"),
             OptionSpec(name: "repetitions", valueName: "N", help: "timed repetitions, median reported (default 5)"),
             OptionSpec(name: "json", valueName: nil, help: "also print one JSON line per case"),
@@ -20,8 +21,9 @@ enum BenchCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws {
         try ThreadOption.apply(arguments)
-        let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all"]) ?? "train64"
+        let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all", "gemm"]) ?? "train64"
         let reps = try arguments.int("repetitions", range: 1...1000) ?? 5
+        if name == "gemm" { return benchGEMM(repetitions: reps, json: arguments.flag("json")) }
         let batch = try arguments.int("batch", range: 2...4096)
         let names = name == "all" ? ["train64", "train28", "dropout", "nobn-d", "generate"] : [name]
         for n in names {
@@ -40,6 +42,22 @@ enum BenchCommand: Command {
             if arguments.flag("json") {
                 Console.info(String(format: "JSON {\"case\": \"%@\", \"ms\": %.3f, \"img_per_s\": %.2f}", n,
                                     result.medianMilliseconds, result.imagesPerSecond))
+            }
+        }
+    }
+
+    /// One line per GEMM shape: GFLOP/s of the backend chosen by DCGANLAB_GEMM.
+    private static func benchGEMM(repetitions: Int, json: Bool) {
+        for shape in GEMMBenchmark.shapes {
+            let rate = GEMMBenchmark.gflops(shape, repetitions: repetitions)
+            let ops = (shape.transposeA ? "T" : "N") + (shape.transposeB ? "T" : "N")
+            let size = "\(shape.m)x\(shape.n)x\(shape.k)"
+            Console.info(String(format: "gemm %-6@ %-16@ %@  %@  %d threads  %7.1f GFLOP/s", shape.name, size,
+                                ops, GEMM.backend.rawValue, Engine.threads, rate))
+            if json {
+                Console.info(String(format: "JSON {\"case\": \"gemm\", \"shape\": \"%@ %@\", \"backend\": \"%@\", "
+                                    + "\"threads\": %d, \"gflops\": %.2f}", size, ops, GEMM.backend.rawValue,
+                                    Engine.threads, rate))
             }
         }
     }

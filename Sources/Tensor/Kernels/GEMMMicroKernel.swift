@@ -1,0 +1,86 @@
+/// One row of the micro-kernel's accumulator tile: 32 floats in two AVX-512 registers.
+@usableFromInline
+struct AccumulatorRow {
+    var lo = SIMD16<Float>()
+    var hi = SIMD16<Float>()
+
+    /// self += a · [b0 b1]: one broadcast of `a` feeding two fused multiply-adds.
+    @inline(__always)
+    mutating func add(_ a: Float, _ b0: SIMD16<Float>, _ b1: SIMD16<Float>) {
+        let s = SIMD16<Float>(repeating: a)
+        lo = lo.addingProduct(s, b0)
+        hi = hi.addingProduct(s, b1)
+    }
+
+    /// c = alpha · self + beta · c for 32 consecutive floats; c is not read when beta is 0
+    /// (so NaNs in an uninitialised output cannot leak in).
+    @inline(__always)
+    func store(_ c: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
+        let raw = UnsafeMutableRawPointer(c)
+        var l = lo * alpha
+        var h = hi * alpha
+        if beta != 0 {
+            l = l.addingProduct(raw.loadUnaligned(as: SIMD16<Float>.self), SIMD16(repeating: beta))
+            h = h.addingProduct(
+                raw.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self), SIMD16(repeating: beta))
+        }
+        raw.storeBytes(of: l, as: SIMD16<Float>.self)
+        raw.storeBytes(of: h, toByteOffset: 64, as: SIMD16<Float>.self)
+    }
+}
+
+/// The register-blocked inner kernel of the packed GEMM.
+enum GEMMMicroKernel {
+    /// Rows of C per tile. 12 rows × 2 vectors = 24 accumulators, plus 2 registers for B and
+    /// the broadcast, stays within AVX-512's 32 vector registers: 24 FMAs per 2 vector loads
+    /// and 12 broadcasts keeps the two FMA ports busier than the two load ports.
+    static let mr = 12
+    /// Columns of C per tile: two 16-float vectors.
+    static let nr = 32
+
+    /// C[mr×nr] (row stride ldc) = alpha · Apanel · Bpanel + beta · C, where Apanel holds
+    /// kc groups of `mr` floats (one per row) and Bpanel kc groups of `nr` floats (one per
+    /// column), both 64-byte aligned. The sum over p runs in order 0..<kc for every element.
+    @inline(__always)
+    static func run(
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
+        var c0 = AccumulatorRow(), c1 = AccumulatorRow(), c2 = AccumulatorRow()
+        var c3 = AccumulatorRow(), c4 = AccumulatorRow(), c5 = AccumulatorRow()
+        var c6 = AccumulatorRow(), c7 = AccumulatorRow(), c8 = AccumulatorRow()
+        var c9 = AccumulatorRow(), c10 = AccumulatorRow(), c11 = AccumulatorRow()
+        var pa = a
+        var pb = UnsafeRawPointer(b)
+        for _ in 0..<kc {
+            let b0 = pb.load(as: SIMD16<Float>.self)
+            let b1 = pb.load(fromByteOffset: 64, as: SIMD16<Float>.self)
+            c0.add(pa[0], b0, b1)
+            c1.add(pa[1], b0, b1)
+            c2.add(pa[2], b0, b1)
+            c3.add(pa[3], b0, b1)
+            c4.add(pa[4], b0, b1)
+            c5.add(pa[5], b0, b1)
+            c6.add(pa[6], b0, b1)
+            c7.add(pa[7], b0, b1)
+            c8.add(pa[8], b0, b1)
+            c9.add(pa[9], b0, b1)
+            c10.add(pa[10], b0, b1)
+            c11.add(pa[11], b0, b1)
+            pa += 12
+            pb += 128
+        }
+        c0.store(c, alpha: alpha, beta: beta)
+        c1.store(c + ldc, alpha: alpha, beta: beta)
+        c2.store(c + 2 * ldc, alpha: alpha, beta: beta)
+        c3.store(c + 3 * ldc, alpha: alpha, beta: beta)
+        c4.store(c + 4 * ldc, alpha: alpha, beta: beta)
+        c5.store(c + 5 * ldc, alpha: alpha, beta: beta)
+        c6.store(c + 6 * ldc, alpha: alpha, beta: beta)
+        c7.store(c + 7 * ldc, alpha: alpha, beta: beta)
+        c8.store(c + 8 * ldc, alpha: alpha, beta: beta)
+        c9.store(c + 9 * ldc, alpha: alpha, beta: beta)
+        c10.store(c + 10 * ldc, alpha: alpha, beta: beta)
+        c11.store(c + 11 * ldc, alpha: alpha, beta: beta)
+    }
+}

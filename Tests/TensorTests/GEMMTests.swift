@@ -1,0 +1,132 @@
+import XCTest
+@testable import Tensor
+
+/// The packed GEMM against a double-precision reference, and its determinism.
+final class GEMMTests: XCTestCase {
+    private var savedBackend = GEMM.backend
+    private var savedThreads = Engine.threads
+
+    override func setUp() {
+        savedBackend = GEMM.backend
+        savedThreads = Engine.threads
+        GEMM.backend = .packed
+    }
+
+    override func tearDown() {
+        GEMM.backend = savedBackend
+        Engine.setThreads(savedThreads)
+    }
+
+    /// Every edge size in every dimension, all four transpose combinations, cycling alpha/beta.
+    func testEdgeSizesAllTransposes() {
+        let sizes = [1, 3, 17, 33, 65, 100]
+        let scalars: [(Float, Float)] = [(1, 0), (0.5, -2), (-1.5, 1), (2, 0.25)]
+        var generator = SplitMix(seed: 1)
+        var index = 0
+        for m in sizes { for n in sizes { for k in sizes {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let (alpha, beta) = scalars[index % scalars.count]
+                index += 1
+                check(m: m, n: n, k: k, ta: ta, tb: tb, alpha: alpha, beta: beta, using: &generator)
+            }
+        } } }
+    }
+
+    /// Shapes that cross every cache block (kc = 256, mc = 192, nc = 3072), on 1 and 2 threads.
+    func testShapesCrossingBlocks() {
+        var generator = SplitMix(seed: 2)
+        for threads in [1, 2] {
+            Engine.setThreads(threads)
+            for (m, n, k) in [(200, 3100, 300), (385, 97, 513), (1, 4099, 300), (4096, 1, 100),
+                              (64, 512, 2048), (45, 70, 1)] {
+                for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                    check(m: m, n: n, k: k, ta: ta, tb: tb, alpha: 0.75, beta: 0.5, using: &generator)
+                }
+            }
+        }
+    }
+
+    /// k = 0 leaves beta · C.
+    func testEmptyInnerDimension() {
+        var c: [Float] = [1, -2, 3, 4, 5, 6]
+        let a: [Float] = [0], b: [Float] = [0]
+        GEMM.multiply(a, transposeA: false, b, transposeB: false, into: &c, m: 2, n: 3, k: 0, beta: 2)
+        XCTAssertEqual(c, [2, -4, 6, 8, 10, 12])
+    }
+
+    /// Same inputs twice give identical bits, and so do 1 and 2 threads (threads split C,
+    /// never k, and every element is summed over k in the same order).
+    func testDeterministic() {
+        var generator = SplitMix(seed: 3)
+        let (m, n, k) = (130, 1000, 700)
+        let a = (0..<(m * k)).map { _ in generator.nextFloat() }
+        let b = (0..<(k * n)).map { _ in generator.nextFloat() }
+        var results: [[Float]] = []
+        for threads in [2, 2, 1] {
+            Engine.setThreads(threads)
+            var c = [Float](repeating: 0, count: m * n)
+            GEMM.multiply(a, transposeA: false, b, transposeB: true, into: &c, m: m, n: n, k: k)
+            results.append(c)
+        }
+        XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern))
+        XCTAssertEqual(results[0].map(\.bitPattern), results[2].map(\.bitPattern))
+    }
+
+    /// Compares one random product with the double-precision reference.
+    private func check(
+        m: Int, n: Int, k: Int, ta: Bool, tb: Bool, alpha: Float, beta: Float,
+        using generator: inout SplitMix
+    ) {
+        let a = (0..<(m * k)).map { _ in generator.nextFloat() }
+        let b = (0..<(k * n)).map { _ in generator.nextFloat() }
+        // With beta = 0 the old C must not be read: NaNs there must not leak into the result.
+        let c0 = (0..<(m * n)).map { _ in beta == 0 ? Float.nan : generator.nextFloat() }
+        var c = c0
+        GEMM.multiply(a, transposeA: ta, b, transposeB: tb, into: &c, m: m, n: n, k: k,
+                      alpha: alpha, beta: beta)
+        var worst = 0.0
+        // Large products are checked on about 4000 elements (every s-th, s coprime with n so
+        // the sample visits every column residue) to keep the double-precision loop short.
+        var step = max(1, m * n / 4000)
+        while gcd(step, n) != 1 { step += 1 }
+        for index in stride(from: 0, to: m * n, by: step) {
+            let i = index / n, j = index % n
+            do {
+                var sum = 0.0, magnitude = 0.0
+                for p in 0..<k {
+                    let x = Double(ta ? a[p * m + i] : a[i * k + p])
+                    let y = Double(tb ? b[j * k + p] : b[p * n + j])
+                    sum += x * y
+                    magnitude += abs(x * y)
+                }
+                let old = beta == 0 ? 0 : Double(c0[i * n + j])
+                let expected = Double(alpha) * sum + Double(beta) * old
+                let scale = abs(Double(alpha)) * magnitude + abs(Double(beta) * old)
+                // Float32 summation of k terms in order errs by about sqrt(k)·eps relative to
+                // Σ|terms| for random signs (k·eps in the worst case); 2·sqrt(k) + 2 also covers
+                // the alpha and beta roundings.
+                let tolerance = (2 * Double(k).squareRoot() + 2) * Double(Float.ulpOfOne) * scale
+                worst = max(worst, abs(Double(c[i * n + j]) - expected) / max(tolerance, .leastNormalMagnitude))
+            }
+        }
+        XCTAssertLessThanOrEqual(worst, 1, "m \(m) n \(n) k \(k) ta \(ta) tb \(tb) alpha \(alpha) beta \(beta)")
+    }
+
+    private func gcd(_ x: Int, _ y: Int) -> Int { y == 0 ? x : gcd(y, x % y) }
+}
+
+/// A small seeded generator so failures reproduce.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    /// The next value, uniform in [-1, 1).
+    mutating func nextFloat() -> Float {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Float(z >> 40) / Float(1 << 23) - 1
+    }
+}
