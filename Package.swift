@@ -31,6 +31,7 @@ let package = Package(
         .target(
             name: "Evaluation",
             dependencies: ["NeuralNet", "Formats", "Datasets", "CBLAS", "CLapacke"],
+            resources: [.copy("Resources")],
             swiftSettings: fast),
         .target(name: "Study", dependencies: ["GAN", "Evaluation"], swiftSettings: fast),
         .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"], swiftSettings: fast),

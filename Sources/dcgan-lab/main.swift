@@ -6,6 +6,7 @@ let commands: [Command.Type] = [
     EDACommand.self,
     TrainCommand.self,
     BenchCommand.self,
+    ClassifierCommand.self,
 ]
 
 func printOverview() {
