@@ -28,8 +28,11 @@ public struct ClassifierTrainingConfig: Codable, Equatable, Sendable {
 
 /// What happens during training, for progress display.
 public enum ClassifierTrainingEvent {
+    /// An epoch (1-based) of `batches` steps begins.
     case epochStarted(epoch: Int, batches: Int)
+    /// A step finished: its batch (1-based), mean cross-entropy and learning rate.
     case iteration(epoch: Int, batch: Int, loss: Float, learningRate: Float)
+    /// An epoch finished, with the test-split accuracy after it and its duration.
     case epochFinished(epoch: Int, testAccuracy: Double, seconds: Double)
 }
 
@@ -37,10 +40,13 @@ public enum ClassifierTrainingEvent {
 public struct ClassifierTrainingReport: Codable, Equatable, Sendable {
     /// The extractor name the weights serve.
     public var network: String
+    /// The settings trained with.
     public var config: ClassifierTrainingConfig
     /// Engine threads (results are bit-reproducible per seed and thread count).
     public var threads: Int
+    /// Images in the training split.
     public var trainImages: Int
+    /// Images in the test split.
     public var testImages: Int
     /// Test-split accuracy after each epoch.
     public var epochTestAccuracy: [Double]
@@ -54,6 +60,7 @@ public struct ClassifierTrainingReport: Codable, Equatable, Sendable {
 
 /// Trains `FashionCNN` with SGD on the training split, scoring the test split each epoch.
 public final class ClassifierTrainer {
+    /// The run's settings.
     public let config: ClassifierTrainingConfig
     /// The network being trained.
     public let network: FashionCNN

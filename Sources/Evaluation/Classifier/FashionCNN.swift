@@ -28,6 +28,7 @@ public final class FashionCNN: Module {
     public let features: Sequential
     /// Feature layer to logits: [N, 128] -> [N, 10].
     public let classifier: Linear
+    /// Training mode (batch statistics, dropout) or evaluation mode.
     public var isTraining = true
 
     /// A network with zero weights; draw them with `Initialization` or load a state dict.

@@ -11,7 +11,9 @@ extension FashionClassifier {
 
     /// The classifier with the shipped weights.
     public static func bundled(batchSize: Int = 256) throws -> FashionClassifier {
-        guard let url = bundledWeightsURL else { throw ClassifierWeightsError.bundledWeightsMissing }
+        guard let url = bundledWeightsURL else {
+            throw ClassifierWeightsError.bundledWeightsMissing
+        }
         return try FashionClassifier(weights: url, batchSize: batchSize)
     }
 }
