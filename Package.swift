@@ -31,6 +31,7 @@ let package = Package(
         .target(
             name: "Evaluation",
             dependencies: ["Tensor", "NeuralNet", "Formats", "Datasets", "CBLAS", "CLapacke"],
+            resources: [.copy("Resources")],
             swiftSettings: fast),
         .target(name: "Study", dependencies: ["GAN", "Evaluation"], swiftSettings: fast),
         .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"], swiftSettings: fast),
@@ -50,7 +51,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "GANTests", dependencies: ["GAN", "Datasets", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "TestSupport"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "Report", "Datasets", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "ParityTests", dependencies: ["Parity", "TestSupport"]),
     ]

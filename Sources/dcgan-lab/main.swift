@@ -7,6 +7,11 @@ let commands: [Command.Type] = [
     TrainCommand.self,
     SampleCommand.self,
     BenchCommand.self,
+    StudyCommand.self,
+    EvaluateCommand.self,
+    FIDCommand.self,
+    ClassifierCommand.self,
+    WeightsCommand.self,
     ParityCommand.self,
 ]
 

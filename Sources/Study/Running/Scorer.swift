@@ -5,11 +5,6 @@ import Formats
 import GAN
 import Tensor
 
-/// A classifier's class probabilities for images in [−1, 1] (count × classes, row-major).
-public protocol ClassProbabilityModel {
-    func probabilities(images: [Float], count: Int, side: Int) -> [Float]
-}
-
 /// Scores generators against a reference set of real images: the cheap per-epoch FID and
 /// the full metrics. Reference features are computed once and cached on disk, keyed by
 /// extractor, split, image side and sample count.
