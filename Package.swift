@@ -54,5 +54,6 @@ let package = Package(
         .testTarget(name: "StudyTests", dependencies: ["Study", "Report", "Datasets", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "ParityTests", dependencies: ["Parity", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -97,10 +97,11 @@ enum FIDCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws {
         try ThreadOption.apply(arguments)
+        // Both folders are read before the network loads, so a bad folder fails fast.
+        let folders = try arguments.positionals.map { try PNGFolder.read(URL(fileURLWithPath: $0)) }
         let (extractor, label) = try FeatureOptions.extractor(arguments)
         var statistics: [FeatureStatistics] = []
-        for path in arguments.positionals {
-            let (images, count, side) = try PNGFolder.read(URL(fileURLWithPath: path))
+        for (path, (images, count, side)) in zip(arguments.positionals, folders) {
             let features = extractor.features(images: images, count: count, side: side)
             statistics.append(try FeatureStatistics(features: features, dimension: extractor.dimension))
             Console.info("\(path): \(count) images of \(side)x\(side)")
