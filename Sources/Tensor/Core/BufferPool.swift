@@ -9,7 +9,7 @@ enum BufferPool {
     /// Buffers below this many bytes go straight to malloc: the heap recycles them well.
     static let smallest = 1 << 16
     /// Buffers kept per size class; beyond that they are freed.
-    static let keepPerClass = 6
+    static let keepPerClass = 16
 
     nonisolated(unsafe) private static var free: [Int: [UnsafeMutableRawPointer]] = [:]
     nonisolated(unsafe) private static var lock = pthread_mutex_t()
