@@ -58,7 +58,8 @@ public enum VariantSummarizer {
 
     static func curveSummary(_ runs: [RunResult]) -> [String] {
         guard let first = runs.first else { return [] }
-        var lines = first.curves.narrative.map { runs.count > 1 ? "Seed \(first.seed): \($0)" : $0 }
+        var lines = first.curves.narrative
+        if runs.count > 1, !lines.isEmpty { lines[0] = "Seed \(first.seed). " + lines[0] }
         if runs.count > 1 {
             let spikes = runs.map { String($0.curves.collapses.count) }.joined(separator: ", ")
             let settles = runs.map { $0.curves.settleEpoch.map(String.init) ?? "never" }.joined(separator: ", ")
