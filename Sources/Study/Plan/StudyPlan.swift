@@ -62,9 +62,9 @@ public enum StudyPreset: String, CaseIterable, Sendable {
         switch self {
         case .quick:
             base.imageSize = 28
-            base.subset = 12_000
+            base.subset = 4000
             base.subsetMode = .stratified
-            base.epochs = 4
+            base.epochs = 3
             seeds = [1, 2]
             evaluation.epochSamples = 1000
             evaluation.finalSamples = 5000

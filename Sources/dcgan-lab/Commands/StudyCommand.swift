@@ -52,7 +52,8 @@ enum StudyCommand: Command {
         try StudyReport.write(results: results, studyDirectory: out)
         Console.info("")
         for v in results.variants {
-            let fid = v.fid.mean.map { String(format: "%.2f ± %.2f", $0, v.fid.std ?? Double.nan) } ?? "–"
+            let spread = v.fid.std.map { String(format: " ± %.2f", $0) } ?? " (one seed)"
+            let fid = v.fid.mean.map { String(format: "%.2f", $0) + spread } ?? "–"
             Console.info(String(format: "  %-26@ %@ %@  (%@)", v.variant, FashionClassifier.fidLabel, fid, v.grade))
         }
         Console.info("best by FID: \(results.bestVariant ?? "–")")
