@@ -18,8 +18,10 @@ final class GEMMTests: XCTestCase {
     }
 
     /// Every edge size in every dimension, all four transpose combinations, cycling alpha/beta.
+    /// 8, 64 are whole 8 × 32 tiles, the others partial tiles and partial 16 × 16 transposes
+    /// in the packing.
     func testEdgeSizesAllTransposes() {
-        let sizes = [1, 3, 17, 33, 65, 100]
+        let sizes = [1, 3, 8, 17, 33, 64, 65, 100]
         let scalars: [(Float, Float)] = [(1, 0), (0.5, -2), (-1.5, 1), (2, 0.25)]
         var generator = SplitMix(seed: 1)
         var index = 0
@@ -27,7 +29,8 @@ final class GEMMTests: XCTestCase {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
                 let (alpha, beta) = scalars[index % scalars.count]
                 index += 1
-                check(m: m, n: n, k: k, ta: ta, tb: tb, alpha: alpha, beta: beta, using: &generator)
+                check(m: m, n: n, k: k, ta: ta, tb: tb, alpha: alpha, beta: beta,
+                      using: &generator)
             }
         } } }
     }
@@ -40,7 +43,8 @@ final class GEMMTests: XCTestCase {
             for (m, n, k) in [(200, 3100, 300), (385, 97, 513), (1, 4099, 300), (4096, 1, 100),
                               (64, 512, 2048), (45, 70, 1)] {
                 for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
-                    check(m: m, n: n, k: k, ta: ta, tb: tb, alpha: 0.75, beta: 0.5, using: &generator)
+                    check(m: m, n: n, k: k, ta: ta, tb: tb, alpha: 0.75, beta: 0.5,
+                          using: &generator)
                 }
             }
         }
@@ -50,7 +54,8 @@ final class GEMMTests: XCTestCase {
     func testEmptyInnerDimension() {
         var c: [Float] = [1, -2, 3, 4, 5, 6]
         let a: [Float] = [0], b: [Float] = [0]
-        GEMM.multiply(a, transposeA: false, b, transposeB: false, into: &c, m: 2, n: 3, k: 0, beta: 2)
+        GEMM.multiply(a, transposeA: false, b, transposeB: false, into: &c, m: 2, n: 3, k: 0,
+                      beta: 2)
         XCTAssertEqual(c, [2, -4, 6, 8, 10, 12])
     }
 
@@ -84,32 +89,34 @@ final class GEMMTests: XCTestCase {
         var c = c0
         GEMM.multiply(a, transposeA: ta, b, transposeB: tb, into: &c, m: m, n: n, k: k,
                       alpha: alpha, beta: beta)
+        // The worst error over the checked elements, in units of eps · scale.
         var worst = 0.0
+        let eps = Double(Float.ulpOfOne)
         // Large products are checked on about 4000 elements (every s-th, s coprime with n so
         // the sample visits every column residue) to keep the double-precision loop short.
         var step = max(1, m * n / 4000)
         while gcd(step, n) != 1 { step += 1 }
         for index in stride(from: 0, to: m * n, by: step) {
             let i = index / n, j = index % n
-            do {
-                var sum = 0.0, magnitude = 0.0
-                for p in 0..<k {
-                    let x = Double(ta ? a[p * m + i] : a[i * k + p])
-                    let y = Double(tb ? b[j * k + p] : b[p * n + j])
-                    sum += x * y
-                    magnitude += abs(x * y)
-                }
-                let old = beta == 0 ? 0 : Double(c0[i * n + j])
-                let expected = Double(alpha) * sum + Double(beta) * old
-                let scale = abs(Double(alpha)) * magnitude + abs(Double(beta) * old)
-                // Float32 summation of k terms in order errs by about sqrt(k)·eps relative to
-                // Σ|terms| for random signs (k·eps in the worst case); 2·sqrt(k) + 2 also covers
-                // the alpha and beta roundings.
-                let tolerance = (2 * Double(k).squareRoot() + 2) * Double(Float.ulpOfOne) * scale
-                worst = max(worst, abs(Double(c[i * n + j]) - expected) / max(tolerance, .leastNormalMagnitude))
+            var sum = 0.0, magnitude = 0.0
+            for p in 0..<k {
+                let x = Double(ta ? a[p * m + i] : a[i * k + p])
+                let y = Double(tb ? b[j * k + p] : b[p * n + j])
+                sum += x * y
+                magnitude += abs(x * y)
             }
+            let old = beta == 0 ? 0 : Double(c0[i * n + j])
+            let expected = Double(alpha) * sum + Double(beta) * old
+            let scale = abs(Double(alpha)) * magnitude + abs(Double(beta) * old)
+            let error = abs(Double(c[i * n + j]) - expected)
+            worst = max(worst, error / max(scale * eps, .leastNormalMagnitude))
         }
-        XCTAssertLessThanOrEqual(worst, 1, "m \(m) n \(n) k \(k) ta \(ta) tb \(tb) alpha \(alpha) beta \(beta)")
+        // Tolerance: (2·sqrt(k) + 2)·eps relative to scale = Σ|alpha·a·b| + |beta·c|. Float32
+        // summation of k terms in order errs by about sqrt(k)·eps of Σ|terms| for random signs
+        // (k·eps in the worst case); the + 2 covers rounding alpha·sum and adding beta·c.
+        let tolerance = 2 * Double(k).squareRoot() + 2
+        XCTAssertLessThanOrEqual(worst, tolerance, "error / (eps·scale); m \(m) n \(n) k \(k) "
+                                 + "ta \(ta) tb \(tb) alpha \(alpha) beta \(beta)")
     }
 
     private func gcd(_ x: Int, _ y: Int) -> Int { y == 0 ? x : gcd(y, x % y) }

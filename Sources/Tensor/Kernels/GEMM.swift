@@ -41,7 +41,11 @@ public enum GEMM {
     ) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
-            if beta == 0 { c.update(repeating: 0, count: m * n) } else { for i in 0..<(m * n) { c[i] *= beta } }
+            if beta == 0 {
+                c.update(repeating: 0, count: m * n)
+            } else {
+                for i in 0..<(m * n) { c[i] *= beta }
+            }
             return
         }
         switch backend {

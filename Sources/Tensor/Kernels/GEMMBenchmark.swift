@@ -57,7 +57,7 @@ public enum GEMMBenchmark {
 
     private static func randomMatrix(_ count: Int) -> UnsafeMutablePointer<Float> {
         let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        var generator = SystemRandomNumberGenerator()
+        var generator = RandomStream(seed: UInt64(count), purpose: "gemm-benchmark")
         for i in 0..<count { p[i] = Float.random(in: -1...1, using: &generator) }
         return p
     }

@@ -14,17 +14,22 @@ final class GEMMWorkspace: @unchecked Sendable {
     let b: UnsafeMutablePointer<Float>
     /// Scratch for tiles that overhang the edge of C.
     let tile: UnsafeMutablePointer<Float>
+    /// Scratch for the packing's 16 × 16 transposes.
+    let vectors: UnsafeMutablePointer<SIMD16<Float>>
 
     init() {
         a = Self.allocate(Self.mc * Self.kc)
         b = Self.allocate(Self.kc * Self.nc)
         tile = Self.allocate(GEMMMicroKernel.mr * GEMMMicroKernel.nr)
+        vectors = UnsafeMutableRawPointer(Self.allocate(32 * 16))
+            .bindMemory(to: SIMD16<Float>.self, capacity: 32)
     }
 
     deinit {
         free(a)
         free(b)
         free(tile)
+        free(vectors)
     }
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -44,7 +49,7 @@ final class GEMMWorkspace: @unchecked Sendable {
 enum PackedGEMM {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var pool: [GEMMWorkspace] = []
-    /// Below this many multiply-adds (~5 µs of work) starting a second thread costs more than it saves.
+    /// Below this many multiply-adds (~5 µs of work) a second thread costs more than it saves.
     private static let threadingThreshold = 1 << 18
 
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, row-major, m, n, k > 0.
@@ -76,43 +81,95 @@ enum PackedGEMM {
         }
     }
 
-    /// Computes C[rows, cols] on one thread: loops over nc columns, kc depth, mc rows, then
-    /// nr × mr tiles.
+    /// Computes C[rows, cols] on one thread: loops over nc columns, then kc depth, then the
+    /// packed blocks' tiles.
     private static func block(
-        _ a: MatrixView, _ b: MatrixView, c: UnsafeMutablePointer<Float>, ldc: Int,
-        rows: Range<Int>, cols: Range<Int>, k: Int, alpha: Float, beta: Float,
+        _ a: MatrixView, _ b: MatrixView, c: UnsafeMutablePointer<Float>,
+        ldc: Int, rows: Range<Int>, cols: Range<Int>, k: Int, alpha: Float, beta: Float,
         workspace w: GEMMWorkspace
     ) {
-        let mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
         for jc in stride(from: cols.lowerBound, to: cols.upperBound, by: GEMMWorkspace.nc) {
             let nc = min(GEMMWorkspace.nc, cols.upperBound - jc)
             for pc in stride(from: 0, to: k, by: GEMMWorkspace.kc) {
                 let kc = min(GEMMWorkspace.kc, k - pc)
                 // Later k blocks accumulate onto what the first wrote.
-                let betaHere = pc == 0 ? beta : 1
-                GEMMPacking.packB(b, p0: pc, kc: kc, j0: jc, nc: nc, into: w.b)
-                for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: GEMMWorkspace.mc) {
-                    let mc = min(GEMMWorkspace.mc, rows.upperBound - ic)
-                    GEMMPacking.packA(a, i0: ic, mc: mc, p0: pc, kc: kc, into: w.a)
-                    for jr in stride(from: 0, to: nc, by: nr) {
-                        let bPanel = w.b + jr * kc
-                        for ir in stride(from: 0, to: mc, by: mr) {
-                            let aPanel = w.a + ir * kc
-                            let cTile = c + (ic + ir) * ldc + jc + jr
-                            let tileRows = min(mr, mc - ir), tileCols = min(nr, nc - jr)
-                            if tileRows == mr && tileCols == nr {
-                                GEMMMicroKernel.run(kc: kc, a: aPanel, b: bPanel, c: cTile, ldc: ldc,
-                                                    alpha: alpha, beta: betaHere)
-                            } else {
-                                GEMMMicroKernel.run(kc: kc, a: aPanel, b: bPanel, c: w.tile, ldc: nr,
-                                                    alpha: 1, beta: 0)
-                                mergeEdge(w.tile, into: cTile, ldc: ldc, rows: tileRows,
-                                          cols: tileCols, alpha: alpha, beta: betaHere)
-                            }
-                        }
-                    }
+                let step = Step(a: a, b: b, c: c, ldc: ldc, rows: rows, jc: jc, nc: nc, pc: pc,
+                                kc: kc, alpha: alpha, beta: pc == 0 ? beta : 1, workspace: w)
+                if rows.count <= GEMMWorkspace.mc {
+                    fewRows(step)
+                } else {
+                    manyRows(step)
                 }
             }
+        }
+    }
+
+    /// One kc-deep slice of a thread's block of C.
+    private struct Step {
+        let a: MatrixView, b: MatrixView
+        let c: UnsafeMutablePointer<Float>, ldc: Int
+        let rows: Range<Int>
+        let jc, nc, pc, kc: Int
+        let alpha, beta: Float
+        let workspace: GEMMWorkspace
+    }
+
+    /// All rows fit one mc block (the convolutions' small output-channel counts): B is packed one
+    /// kc × 32 panel at a time, just before the row tiles sweep it from L1. Packing the whole
+    /// kc × nc block first sent every B value through L3 and back for only 2·m flops each.
+    @inline(__always)
+    private static func fewRows(_ s: Step) {
+        let w = s.workspace, mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
+        GEMMPacking.packA(s.a, i0: s.rows.lowerBound, mc: s.rows.count, p0: s.pc, kc: s.kc, 
+                          into: w.a, scratch: w.vectors)
+        for jr in stride(from: 0, to: s.nc, by: nr) {
+            let cols = min(nr, s.nc - jr)
+            GEMMPacking.packB(s.b, p0: s.pc, kc: s.kc, j0: s.jc + jr, nc: cols, into: w.b,
+                              scratch: w.vectors)
+            for ir in stride(from: 0, to: s.rows.count, by: mr) {
+                tile(s, a: w.a + ir * s.kc, b: w.b, i: s.rows.lowerBound + ir,
+                     j: s.jc + jr, rows: min(mr, s.rows.count - ir), cols: cols)
+            }
+        }
+    }
+
+    /// Goto's order: the kc × nc block of B packed once (L3), then mc × kc blocks of A (L2).
+    /// Row tiles run outside and column tiles inside, so consecutive tiles continue along the
+    /// same rows of C: down a column, rows a power of two apart (n = 16384) shared cache sets.
+    @inline(__always)
+    private static func manyRows(_ s: Step) {
+        let w = s.workspace, mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
+        GEMMPacking.packB(s.b, p0: s.pc, kc: s.kc, j0: s.jc, nc: s.nc, into: w.b,
+                          scratch: w.vectors)
+        for ic in stride(from: s.rows.lowerBound, to: s.rows.upperBound, by: GEMMWorkspace.mc) {
+            let mc = min(GEMMWorkspace.mc, s.rows.upperBound - ic)
+            GEMMPacking.packA(s.a, i0: ic, mc: mc, p0: s.pc, kc: s.kc, into: w.a,
+                              scratch: w.vectors)
+            for ir in stride(from: 0, to: mc, by: mr) {
+                for jr in stride(from: 0, to: s.nc, by: nr) {
+                    tile(s, a: w.a + ir * s.kc, b: w.b + jr * s.kc, i: ic + ir,
+                         j: s.jc + jr, rows: min(mr, mc - ir), cols: min(nr, s.nc - jr))
+                }
+            }
+        }
+    }
+
+    /// The tile of C at (i, j) from packed panels; tiles overhanging C's edge go through scratch.
+    @inline(__always)
+    private static func tile(
+        _ s: Step, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        i: Int, j: Int, rows: Int, cols: Int
+    ) {
+        let c = s.c + i * s.ldc + j
+        if rows == GEMMMicroKernel.mr && cols == GEMMMicroKernel.nr {
+            GEMMMicroKernel.run(kc: s.kc, a: a, b: b, c: c, ldc: s.ldc, alpha: s.alpha,
+                                beta: s.beta)
+        } else {
+            let scratch = s.workspace.tile
+            GEMMMicroKernel.run(kc: s.kc, a: a, b: b, c: scratch, ldc: GEMMMicroKernel.nr,
+                                alpha: 1, beta: 0)
+            mergeEdge(scratch, into: c, ldc: s.ldc, rows: rows, cols: cols, alpha: s.alpha,
+                      beta: s.beta)
         }
     }
 
