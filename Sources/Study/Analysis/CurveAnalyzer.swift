@@ -137,7 +137,8 @@ public enum CurveAnalyzer {
             lines.append("No loss spikes (collapse events).")
         } else {
             let shown = collapses.prefix(3).map { String(format: "epoch %d (D %.2f, G %.2f)", $0.epoch, $0.lossD, $0.lossG) }
-            lines.append("\(collapses.count) spike\(collapses.count == 1 ? "" : "s"): \(shown.joined(separator: "; "))\(collapses.count > 3 ? "; ..." : "").")
+            let more = collapses.count > 3 ? " and \(collapses.count - 3) more" : ""
+            lines.append("\(collapses.count) spike\(collapses.count == 1 ? "" : "s"): \(shown.joined(separator: "; "))\(more).")
         }
         let level = oscillation < 0.15 ? "steady" : oscillation < 0.4 ? "moderate oscillation" : "strong oscillation"
         lines.append(String(format: "End: loss D %.3f, loss G %.3f; %@ (CV of loss G over the last 20%%: %.2f).",
