@@ -30,7 +30,8 @@ let package = Package(
             swiftSettings: fast),
         .target(
             name: "Evaluation",
-            dependencies: ["NeuralNet", "Formats", "Datasets", "CBLAS", "CLapacke"],
+            dependencies: ["Tensor", "NeuralNet", "Formats", "Datasets", "CBLAS", "CLapacke"],
+            resources: [.copy("Resources")],
             swiftSettings: fast),
         .target(name: "Study", dependencies: ["GAN", "Evaluation"], swiftSettings: fast),
         .target(name: "Report", dependencies: ["Study", "Datasets", "Formats"], swiftSettings: fast),
@@ -41,15 +42,18 @@ let package = Package(
             name: "dcgan-lab",
             dependencies: ["Report", "Study", "GAN", "Evaluation", "Datasets", "Formats", "Parity"]),
 
-        .target(name: "TestSupport", dependencies: ["Formats", "Parity"], path: "Sources/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Formats", "Parity"], path: "Sources/TestSupport",
+            swiftSettings: fast),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "GANTests", dependencies: ["GAN", "TestSupport"]),
+        .testTarget(name: "GANTests", dependencies: ["GAN", "Datasets", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "TestSupport"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "Report", "Datasets", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "ParityTests", dependencies: ["Parity", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -5,7 +5,14 @@ let commands: [Command.Type] = [
     DataCommand.self,
     EDACommand.self,
     TrainCommand.self,
+    SampleCommand.self,
     BenchCommand.self,
+    StudyCommand.self,
+    EvaluateCommand.self,
+    FIDCommand.self,
+    ClassifierCommand.self,
+    WeightsCommand.self,
+    ParityCommand.self,
 ]
 
 func printOverview() {

@@ -26,6 +26,7 @@ final class ImageGridTests: XCTestCase {
                 worst = max(worst, abs(Int(grid.pixels[i]) - Int(expected.bytes[c * plane + i])))
             }
         }
+        // The manifest allows 1 level; with torchvision's float32 steps every byte matches.
         XCTAssertLessThanOrEqual(worst, 1, "largest difference \(worst) u8, tolerance 1")
     }
 

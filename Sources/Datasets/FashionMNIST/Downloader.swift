@@ -30,7 +30,7 @@ public enum Downloader {
     }
 
     /// One GET request, blocking until it completes, reporting progress as bytes arrive.
-    static func fetch(_ address: String, label: String, progress: @escaping Progress) throws
+    public static func fetch(_ address: String, label: String, progress: @escaping Progress) throws
         -> Data
     {
         guard let url = URL(string: address) else {

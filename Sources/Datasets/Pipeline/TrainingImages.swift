@@ -14,6 +14,16 @@ public enum SubsetSelection: Sendable, Equatable {
 /// A split ready for training: images resized to `side` x `side` (28 native, or 64 via
 /// Pillow-exact bilinear), mapped to [-1, 1] as `ToTensor` then `Normalize(0.5, 0.5)` do.
 ///
+/// A trainer loads once, then each epoch draws the order from a stream it owns:
+///
+///     let location = try DataAccess.locate(dataDirectory: dir) { _, _, _ in }
+///     let split = try LabelledImages.load(.train, from: location, checksums: .require)
+///     let images = try TrainingImages(split, subset: .first(20_000), side: 64)
+///     let sampler = BatchSampler(count: images.count, batchSize: 128)
+///     for batch in sampler.epoch(using: &dataOrderStream) {
+///         images.copyBatch(batch, into: input)  // input: [B, 1, 64, 64] floats
+///     }
+///
 /// Pixels stay uint8 (a quarter of the memory of floats: 246 MB instead of 983 MB for the
 /// 64x64 training split); `copyBatch` converts through a 256-entry table, giving exactly the
 /// floats `(u / 255 - 0.5) / 0.5` that PyTorch computes.

@@ -1,3 +1,4 @@
+import Tensor
 #if canImport(Accelerate)
 import Accelerate
 #else
@@ -39,9 +40,8 @@ enum DenseLinearAlgebra {
         _ a: UnsafePointer<Float>, rowsA: Int, _ b: UnsafePointer<Float>, rowsB: Int,
         dimension: Int, into c: UnsafeMutablePointer<Float>
     ) {
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rowsA), Int32(rowsB),
-            Int32(dimension), 1, a, Int32(dimension), b, Int32(dimension), 0, c, Int32(rowsB))
+        // The engine's packed GEMM: its kernel does not depend on OpenBLAS's CPU detection.
+        GEMM.multiply(a, transposeA: false, b, transposeB: true, into: c, m: rowsA, n: rowsB, k: dimension)
     }
 
     /// Inner products of the rows of `a` (`rows` x `dimension`) with each other, in float32;

@@ -5,6 +5,15 @@ public enum PNGEncoder {
     /// The PNG bytes of an image. Each row takes the filter with the smallest sum of
     /// absolute (signed) residuals, the heuristic the PNG spec recommends.
     public static func encode(_ image: PixelImage) -> [UInt8] {
+        var out = signature
+        appendChunk("IHDR", header(image), to: &out)
+        appendChunk("IDAT", Zlib.deflate(filteredScanlines(image), level: 9), to: &out)
+        appendChunk("IEND", [], to: &out)
+        return out
+    }
+
+    /// The image's rows, each led by its filter type byte: the data IDAT compresses.
+    static func filteredScanlines(_ image: PixelImage) -> [UInt8] {
         let stride = image.width * image.channels
         var filtered: [UInt8] = []
         filtered.reserveCapacity((stride + 1) * image.height)
@@ -27,16 +36,19 @@ public enum PNGEncoder {
             filtered.append(bestFilter.rawValue)
             filtered.append(contentsOf: best)
         }
+        return filtered
+    }
 
-        var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    /// The 8-byte PNG file signature.
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// IHDR's body: size, 8-bit depth, colour type, no interlacing.
+    static func header(_ image: PixelImage) -> [UInt8] {
         var header: [UInt8] = []
         appendBigEndian(UInt32(image.width), to: &header)
         appendBigEndian(UInt32(image.height), to: &header)
         header += [8, colorType(channels: image.channels), 0, 0, 0]
-        appendChunk("IHDR", header, to: &out)
-        appendChunk("IDAT", Zlib.deflate(filtered, level: 9), to: &out)
-        appendChunk("IEND", [], to: &out)
-        return out
+        return header
     }
 
     /// Writes an image as a PNG file atomically.
@@ -49,14 +61,15 @@ public enum PNGEncoder {
         [1: 0, 2: 4, 3: 2, 4: 6][channels]!
     }
 
-    private static func appendChunk(_ type: String, _ data: [UInt8], to out: inout [UInt8]) {
+    /// Appends a chunk: length, type, data and the CRC of type and data.
+    static func appendChunk(_ type: String, _ data: [UInt8], to out: inout [UInt8]) {
         appendBigEndian(UInt32(data.count), to: &out)
         let typeAndData = Array(type.utf8) + data
         out += typeAndData
         appendBigEndian(typeAndData.withUnsafeBytes { Zlib.crc32($0) }, to: &out)
     }
 
-    private static func appendBigEndian(_ value: UInt32, to out: inout [UInt8]) {
+    static func appendBigEndian(_ value: UInt32, to out: inout [UInt8]) {
         for shift in [24, 16, 8, 0] {
             out.append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
         }

@@ -6,6 +6,8 @@ public struct BarChart {
     public var categories: [String]
     /// Named series; each holds one value per category.
     public var series: [(name: String, values: [Double])]
+    /// Colour per series; nil takes the palette in series order.
+    public var colors: [String]?
     /// Size of the SVG in pixels.
     public var width = 760.0, height = 420.0
 
@@ -26,6 +28,9 @@ public struct BarChart {
 
     /// The chart as an SVG document; hovering a bar shows its exact value.
     public func svg() -> String {
+        precondition(
+            colors.map { $0.count == series.count } ?? true,
+            "BarChart: \(colors?.count ?? 0) colours for \(series.count) series")
         let values = series.flatMap(\.values)
         let yAxis = Axis(low: min(0, values.min() ?? 0), high: values.max() ?? 1)
         let legendWidth = series.count > 1 ? 40 + 7 * Double(series.map(\.name.count).max()!) : 0
@@ -42,12 +47,18 @@ public struct BarChart {
                 let y0 = frame.y(0)
                 let y1 = frame.y(value)
                 frame.canvas.rect(
-                    x, min(y0, y1), barWidth, abs(y0 - y1), fill: ChartPalette.color(s),
+                    x, min(y0, y1), barWidth, abs(y0 - y1), fill: color(s),
                     title: "\(categories[c]), \(entry.name): \(yAxis.label(value))")
             }
         }
         frame.drawCategories(categories)
-        if series.count > 1 { frame.drawLegend(series.map(\.name)) }
+        if series.count > 1 {
+            frame.drawLegend(series.indices.map { (series[$0].name, color($0)) })
+        }
         return frame.canvas.render()
+    }
+
+    private func color(_ series: Int) -> String {
+        colors?[series] ?? ChartPalette.color(series)
     }
 }

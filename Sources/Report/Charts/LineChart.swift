@@ -6,11 +6,21 @@ public struct LineChart {
         public var name: String
         /// Points in data units, in drawing order.
         public var points: [(x: Double, y: Double)]
+        /// Line colour; nil takes the palette colour of the series' position.
+        public var color: String?
+        /// A thin translucent line left out of the legend: raw values behind a smoothed
+        /// line, or single seeds behind their mean.
+        public var faint: Bool
 
         /// A series from points.
-        public init(name: String, points: [(x: Double, y: Double)]) {
+        public init(
+            name: String, points: [(x: Double, y: Double)], color: String? = nil,
+            faint: Bool = false
+        ) {
             self.name = name
             self.points = points
+            self.color = color
+            self.faint = faint
         }
 
         /// A series with x = 0, 1, 2, ...
@@ -46,7 +56,10 @@ public struct LineChart {
         let ys = finite.map(\.y).filter { !logarithmicY || $0 > 0 }
         let xAxis = Axis(low: xs.min() ?? 0, high: xs.max() ?? 1, extendToTicks: false)
         let yAxis = Axis(low: ys.min() ?? 0, high: ys.max() ?? 1, logarithmic: logarithmicY)
-        let legendWidth = series.count > 1 ? 40 + 7 * Double(series.map(\.name.count).max()!) : 0
+        let colors = series.indices.map { series[$0].color ?? ChartPalette.color($0) }
+        let legend = series.indices.filter { !series[$0].faint }
+            .map { (name: series[$0].name, color: colors[$0]) }
+        let legendWidth = legend.count > 1 ? 40 + 7 * Double(legend.map(\.name.count).max()!) : 0
         var frame = PlotFrame(
             width: width, height: height, title: title, xLabel: xLabel,
             yLabel: yLabel, xAxis: xAxis, yAxis: yAxis, legendWidth: legendWidth)
@@ -56,9 +69,10 @@ public struct LineChart {
             let pixels = s.points.filter { $0.x.isFinite && $0.y.isFinite }
                 .map { (frame.x($0.x), frame.y(logarithmicY ? max($0.y, yAxis.low) : $0.y)) }
             let drawn = pixels.count > 2 * columns ? LineChart.decimate(pixels) : pixels
-            frame.canvas.polyline(drawn, stroke: ChartPalette.color(i))
+            frame.canvas.polyline(
+                drawn, stroke: colors[i], width: s.faint ? 1 : 1.5, opacity: s.faint ? 0.3 : 1)
         }
-        if series.count > 1 { frame.drawLegend(series.map(\.name)) }
+        if legend.count > 1 { frame.drawLegend(legend) }
         return frame.canvas.render()
     }
 

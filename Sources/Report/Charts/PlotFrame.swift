@@ -61,13 +61,13 @@ struct PlotFrame {
         }
     }
 
-    /// A legend to the right of the plot area, one coloured swatch per name.
-    mutating func drawLegend(_ names: [String]) {
-        guard names.count > 1 || !(names.first ?? "").isEmpty else { return }
-        for (i, name) in names.enumerated() {
+    /// A legend to the right of the plot area, one coloured swatch per entry.
+    mutating func drawLegend(_ entries: [(name: String, color: String)]) {
+        guard entries.count > 1 || !(entries.first?.name ?? "").isEmpty else { return }
+        for (i, entry) in entries.enumerated() {
             let py = top + 8 + Double(i) * 18
-            canvas.rect(right + 14, py - 9, 12, 12, fill: ChartPalette.color(i))
-            canvas.text(name, x: right + 32, y: py + 1, size: 11)
+            canvas.rect(right + 14, py - 9, 12, 12, fill: entry.color)
+            canvas.text(entry.name, x: right + 32, y: py + 1, size: 11)
         }
     }
 }

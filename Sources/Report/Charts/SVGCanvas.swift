@@ -36,12 +36,13 @@ public struct SVGCanvas {
 
     /// Adds an open polyline through `points`.
     public mutating func polyline(
-        _ points: [(Double, Double)], stroke: String, width: Double = 1.5
+        _ points: [(Double, Double)], stroke: String, width: Double = 1.5, opacity: Double = 1
     ) {
         let text = points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
+        let opacityText = opacity < 1 ? " stroke-opacity=\"\(f(opacity))\"" : ""
         elements.append(
             "<polyline points=\"\(text)\" fill=\"none\" stroke=\"\(stroke)\" "
-                + "stroke-width=\"\(f(width))\" stroke-linejoin=\"round\"/>")
+                + "stroke-width=\"\(f(width))\" stroke-linejoin=\"round\"\(opacityText)/>")
     }
 
     /// Adds text; `anchor` is start, middle or end; `rotate` turns it about its anchor point.

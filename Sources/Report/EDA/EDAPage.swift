@@ -109,24 +109,7 @@ enum EDAPage {
         }
         body.append(p(String(format: "Computed in %.1f s.", s.seconds)))
 
-        return """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8">
-            <title>Fashion-MNIST EDA</title>
-            <style>
-            body { font-family: DejaVu Sans, Helvetica, Arial, sans-serif; max-width: 980px;
-                   margin: 2em auto; color: #222; line-height: 1.45; }
-            table { border-collapse: collapse; margin: 0.8em 0; font-size: 14px; }
-            th, td { border: 1px solid #ccc; padding: 3px 9px; text-align: right; }
-            th:first-child, td:first-child { text-align: left; }
-            figure { margin: 1.5em 0; } figcaption { font-size: 14px; color: #555; }
-            img.pixels { image-rendering: pixelated; max-width: 100%; height: auto; }
-            code { background: #f3f3f3; padding: 0 3px; }
-            </style></head><body>
-            \(body.joined(separator: "\n"))
-            </body></html>
-
-            """
+        return HTML.page(title: "Fashion-MNIST EDA", body: body.joined(separator: "\n"))
     }
 
     private static func statsRow(_ name: String, _ s: PixelStatistics) -> [String] {
@@ -137,22 +120,12 @@ enum EDAPage {
     }
 
     private static func table(_ header: [String], _ rows: [[String]]) -> String {
-        let head = "<tr>" + header.map { "<th>\(esc($0))</th>" }.joined() + "</tr>"
-        let body = rows.map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }
-        return "<table>\(head)\(body.joined())</table>"
+        HTML.table(header, rows)
     }
 
-    private static func p(_ html: String) -> String { "<p>\(html)</p>" }
+    private static func p(_ html: String) -> String { HTML.paragraph(html) }
 
-    private static func n(_ v: Int) -> String {
-        let digits = String(v)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 && ch != "-" { out.append(",") }
-            out.append(ch)
-        }
-        return out
-    }
+    private static func n(_ v: Int) -> String { HTML.thousands(v) }
 
-    private static func esc(_ text: String) -> String { SVGCanvas.escape(text) }
+    private static func esc(_ text: String) -> String { HTML.escape(text) }
 }

@@ -9,10 +9,18 @@ extension Variable {
     /// max(x, 0) + slope·min(x, 0). The derivative at exactly 0 is taken as `slope`, as
     /// PyTorch does.
     public func leakyRelu(slope: Float) -> Variable {
-        let out = Pointwise.map(value) { $0 > 0 ? $0 : $0 * slope }
         let x = value
+        let out = Pointwise.leakyScale(x, by: x, slope: slope)
         return Variable.record(out, op: "leaky_relu", inputs: [self]) { g in
-            [g.multiplied(byConstant: Pointwise.map(x) { $0 > 0 ? 1 : slope })]
+            [g.leakyScaled(by: x, slope: slope)]
+        }
+    }
+
+    /// g · (x > 0 ? 1 : slope) with x a constant: linear in g, so its gradient is itself.
+    func leakyScaled(by x: Tensor, slope: Float) -> Variable {
+        let out = Pointwise.leakyScale(value, by: x, slope: slope)
+        return Variable.record(out, op: "leaky_relu_grad", inputs: [self]) { g in
+            [g.leakyScaled(by: x, slope: slope)]
         }
     }
 

@@ -1,17 +1,17 @@
 /// Element-wise arithmetic on same-shape variables and with scalars.
 extension Variable {
     public static func + (a: Variable, b: Variable) -> Variable {
-        let out = Pointwise.zip(a.value, b.value, +)
+        let out = Pointwise.apply(.add, a.value, b.value)
         return record(out, op: "add", inputs: [a, b]) { g in [g, g] }
     }
 
     public static func - (a: Variable, b: Variable) -> Variable {
-        let out = Pointwise.zip(a.value, b.value, -)
+        let out = Pointwise.apply(.subtract, a.value, b.value)
         return record(out, op: "sub", inputs: [a, b]) { g in [g, g * -1] }
     }
 
     public static func * (a: Variable, b: Variable) -> Variable {
-        let out = Pointwise.zip(a.value, b.value, *)
+        let out = Pointwise.apply(.multiply, a.value, b.value)
         return record(out, op: "mul", inputs: [a, b]) { g in [g * b, g * a] }
     }
 
@@ -29,7 +29,7 @@ extension Variable {
 
     /// Multiplies element-wise by a constant tensor (masks, activation slopes, dropout).
     public func multiplied(byConstant factor: Tensor) -> Variable {
-        let out = Pointwise.zip(value, factor, *)
+        let out = Pointwise.apply(.multiply, value, factor)
         return Variable.record(out, op: "mul_const", inputs: [self]) { g in
             [g.multiplied(byConstant: factor)]
         }

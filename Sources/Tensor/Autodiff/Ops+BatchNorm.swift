@@ -20,6 +20,9 @@ extension Variable {
         let xhat = Tensor(uninitialized: shape)
         let out = Tensor(uninitialized: shape)
         let x = value.data
+        // Raw pointers hoisted out of the loops so they vectorise (class properties would be
+        // reloaded on every element).
+        let xh = xhat.data, o = out.data, meanOut = mean.data, invOut = invStd.data
 
         Engine.parallelFor(layout.channels) { channels in
             for c in channels {
@@ -38,8 +41,8 @@ extension Variable {
                 let inv = Float(1 / (variance + Double(eps)).squareRoot())
                 let scale = gamma.map { $0.value.data[c] } ?? 1
                 let shift = beta.map { $0.value.data[c] } ?? 0
-                mean.data[c] = Float(m)
-                invStd.data[c] = inv
+                meanOut[c] = Float(m)
+                invOut[c] = inv
                 // PyTorch's CPU kernel folds the affine step into y = x·α + β' with
                 // α = σ⁻¹γ and β' = β − μα. A constant channel then gives rounding noise
                 // rather than exact zeros, and the sign of that noise decides a following
@@ -50,8 +53,8 @@ extension Variable {
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
                     for i in base..<(base + layout.plane) {
-                        xhat.data[i] = (x[i] - fm) * inv
-                        out.data[i] = x[i] * alpha + folded
+                        xh[i] = (x[i] - fm) * inv
+                        o[i] = x[i] * alpha + folded
                     }
                 }
             }
@@ -74,22 +77,28 @@ extension Variable {
 }
 
 enum BatchNormKernels {
-    /// Mean and biased variance of one channel, accumulated in double precision.
+    /// Mean and biased variance of one channel.
     static func moments(_ x: UnsafePointer<Float>, _ layout: ChannelLayout, channel c: Int) -> (Double, Double) {
+        // Float sums within a plane (vectorisable), double across planes.
         var sum = 0.0
         for n in 0..<layout.batch {
             let base = x + (n * layout.channels + c) * layout.plane
-            for i in 0..<layout.plane { sum += Double(base[i]) }
+            var partial: Float = 0
+            for i in 0..<layout.plane { partial += base[i] }
+            sum += Double(partial)
         }
         let count = Double(layout.batch * layout.plane)
         let mean = sum / count
+        let m = Float(mean)
         var squares = 0.0
         for n in 0..<layout.batch {
             let base = x + (n * layout.channels + c) * layout.plane
+            var partial: Float = 0
             for i in 0..<layout.plane {
-                let d = Double(base[i]) - mean
-                squares += d * d
+                let d = base[i] - m
+                partial += d * d
             }
+            squares += Double(partial)
         }
         return (mean, squares / count)
     }
@@ -103,15 +112,20 @@ enum BatchNormKernels {
         let dgamma = Tensor(shape: [layout.channels])
         let dbeta = Tensor(shape: [layout.channels])
         let count = Float(layout.batch * layout.plane)
+        let gd = g.data, xh = xhat.data, dxd = dx.data
         Engine.parallelFor(layout.channels) { channels in
             for c in channels {
                 var sumG = 0.0, sumGX = 0.0
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
+                    var partialG: Float = 0, partialGX: Float = 0
                     for i in base..<(base + layout.plane) {
-                        sumG += Double(g.data[i])
-                        sumGX += Double(g.data[i]) * Double(xhat.data[i])
+                        partialG += gd[i]
+                        partialGX += gd[i] * xh[i]
                     }
+                    // Float within one plane, double across planes: accurate and vectorisable.
+                    sumG += Double(partialG)
+                    sumGX += Double(partialGX)
                 }
                 dgamma.data[c] = Float(sumGX)
                 dbeta.data[c] = Float(sumG)
@@ -121,7 +135,7 @@ enum BatchNormKernels {
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
                     for i in base..<(base + layout.plane) {
-                        dx.data[i] = k * (g.data[i] - meanG - xhat.data[i] * meanGX)
+                        dxd[i] = k * (gd[i] - meanG - xh[i] * meanGX)
                     }
                 }
             }

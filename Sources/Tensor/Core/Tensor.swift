@@ -32,15 +32,11 @@ public final class Tensor: @unchecked Sendable {
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
     }
 
-    deinit { free(data) }
+    deinit { BufferPool.release(UnsafeMutableRawPointer(data), bytes: max(count, 1) * MemoryLayout<Float>.stride) }
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-        var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            fatalError("Tensor: out of memory allocating \(bytes) bytes")
-        }
-        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        return BufferPool.allocate(bytes: bytes).bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
     /// The values as an array (copies).
@@ -93,3 +89,4 @@ extension Tensor: CustomStringConvertible {
         return "Tensor\(shape)[\(head)\(count > 8 ? ", ..." : "")]"
     }
 }
+

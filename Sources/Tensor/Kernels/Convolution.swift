@@ -48,6 +48,17 @@ public struct ConvGeometry: Equatable, Sendable {
     public var yShape: [Int] { [batch, outChannels, outHeight, outWidth] }
     public var weightShape: [Int] { [outChannels, inChannels, kernelHeight, kernelWidth] }
 
+    /// Output columns [first, last) whose input column ow·stride − pad + j lies inside the
+    /// input, for kernel column j.
+    @inline(__always)
+    func validOutputColumns(kernelColumn j: Int) -> (Int, Int) {
+        let offset = j - padWidth
+        let first = offset >= 0 ? 0 : (-offset + strideWidth - 1) / strideWidth
+        let limit = inWidth - offset  // need ow·stride < limit
+        let last = limit <= 0 ? 0 : min(outWidth, (limit + strideWidth - 1) / strideWidth)
+        return (min(first, last), last)
+    }
+
     /// Multiply-adds of one forward pass (each of the three kernels costs the same).
     public var multiplyAdds: Int { outChannels * patchSize * columns }
 }
@@ -57,13 +68,19 @@ public struct ConvGeometry: Equatable, Sendable {
 /// Layouts: `cols` is [inChannels·kH·kW, batch·outH·outW]; a batched GEMM result is
 /// [outChannels, batch·outH·outW] and is permuted to NCHW.
 public enum ConvolutionKernels {
-    /// y = conv(x, w).
-    public static func forward(
-        _ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        y: UnsafeMutablePointer<Float>
-    ) {
+    /// The unfolded input [inChannels·kH·kW, batch·outH·outW], which the forward pass and
+    /// the weight gradient both multiply: computed once, it serves both.
+    public static func columns(_ g: ConvGeometry, x: UnsafePointer<Float>) -> Tensor {
         let cols = Tensor(uninitialized: [g.patchSize, g.columns])
         im2col(g, x: x, cols: cols.data)
+        return cols
+    }
+
+    /// y = conv(x, w) from x's columns.
+    public static func forward(
+        _ g: ConvGeometry, columns cols: Tensor, weight: UnsafePointer<Float>,
+        y: UnsafeMutablePointer<Float>
+    ) {
         let product = Tensor(uninitialized: [g.outChannels, g.columns])
         GEMM.multiply(weight, transposeA: false, cols.data, transposeB: false, into: product.data,
                       m: g.outChannels, n: g.columns, k: g.patchSize)
@@ -83,13 +100,11 @@ public enum ConvolutionKernels {
         col2im(g, cols: cols.data, x: dx)
     }
 
-    /// dw = conv_weight_grad(x, dy).
+    /// dw = conv_weight_grad(x, dy) from x's columns.
     public static func weightGradient(
-        _ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+        _ g: ConvGeometry, columns cols: Tensor, dy: UnsafePointer<Float>,
         dw: UnsafeMutablePointer<Float>
     ) {
-        let cols = Tensor(uninitialized: [g.patchSize, g.columns])
-        im2col(g, x: x, cols: cols.data)
         let dyT = Tensor(uninitialized: [g.outChannels, g.columns])
         batchMajorToChannelMajor(dy, dyT.data, batch: g.batch, channels: g.outChannels, plane: g.outPlane)
         GEMM.multiply(dyT.data, transposeA: false, cols.data, transposeB: true, into: dw,
@@ -105,20 +120,26 @@ public enum ConvolutionKernels {
                 let c = r / kernelArea
                 let i = (r / g.kernelWidth) % g.kernelHeight
                 let j = r % g.kernelWidth
+                let (first, last) = g.validOutputColumns(kernelColumn: j)
                 for n in 0..<g.batch {
                     let src = x + (n * g.inChannels + c) * plane
                     let dst = cols + r * g.columns + n * g.outPlane
                     for oh in 0..<g.outHeight {
                         let ih = oh * g.strideHeight - g.padHeight + i
                         let row = dst + oh * g.outWidth
-                        guard ih >= 0 && ih < g.inHeight else {
+                        guard ih >= 0 && ih < g.inHeight, first < last else {
                             row.update(repeating: 0, count: g.outWidth)
                             continue
                         }
-                        let srcRow = src + ih * g.inWidth
-                        for ow in 0..<g.outWidth {
-                            let iw = ow * g.strideWidth - g.padWidth + j
-                            row[ow] = (iw >= 0 && iw < g.inWidth) ? srcRow[iw] : 0
+                        // Columns outside [first, last) read padding; inside, input column
+                        // ow·stride − pad + j is in range, so the copy needs no bounds test.
+                        if first > 0 { row.update(repeating: 0, count: first) }
+                        if last < g.outWidth { (row + last).update(repeating: 0, count: g.outWidth - last) }
+                        let srcRow = src + ih * g.inWidth - g.padWidth + j
+                        if g.strideWidth == 1 {
+                            (row + first).update(from: srcRow + first, count: last - first)
+                        } else {
+                            for ow in first..<last { row[ow] = srcRow[ow * g.strideWidth] }
                         }
                     }
                 }
@@ -129,24 +150,28 @@ public enum ConvolutionKernels {
     /// Folds columns back, summing every contribution into x (which it overwrites).
     static func col2im(_ g: ConvGeometry, cols: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>) {
         let plane = g.inHeight * g.inWidth
-        // Parallel over input channels: each channel's rows write a disjoint part of x.
+        // Parallel over input channels: each channel's rows write a disjoint part of x, and
+        // the order of the sums within a channel is fixed, so results do not depend on threads.
         Engine.parallelFor(g.inChannels) { channels in
             for c in channels {
                 for n in 0..<g.batch { (x + (n * g.inChannels + c) * plane).update(repeating: 0, count: plane) }
                 for i in 0..<g.kernelHeight {
                     for j in 0..<g.kernelWidth {
                         let r = (c * g.kernelHeight + i) * g.kernelWidth + j
+                        let (first, last) = g.validOutputColumns(kernelColumn: j)
+                        guard first < last else { continue }
                         for n in 0..<g.batch {
                             let dst = x + (n * g.inChannels + c) * plane
                             let src = cols + r * g.columns + n * g.outPlane
                             for oh in 0..<g.outHeight {
                                 let ih = oh * g.strideHeight - g.padHeight + i
                                 guard ih >= 0 && ih < g.inHeight else { continue }
-                                let dstRow = dst + ih * g.inWidth
+                                let dstRow = dst + ih * g.inWidth - g.padWidth + j
                                 let srcRow = src + oh * g.outWidth
-                                for ow in 0..<g.outWidth {
-                                    let iw = ow * g.strideWidth - g.padWidth + j
-                                    if iw >= 0 && iw < g.inWidth { dstRow[iw] += srcRow[ow] }
+                                if g.strideWidth == 1 {
+                                    for ow in first..<last { dstRow[ow] += srcRow[ow] }
+                                } else {
+                                    for ow in first..<last { dstRow[ow * g.strideWidth] += srcRow[ow] }
                                 }
                             }
                         }

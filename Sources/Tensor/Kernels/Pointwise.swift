@@ -13,14 +13,34 @@ enum Pointwise {
         return out
     }
 
-    @inline(__always)
-    static func zip(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+    /// Element-wise a ∘ b for the arithmetic operators, with the operator fixed at compile
+    /// time: a closure handed through the thread pool is not inlined, and an indirect call
+    /// per element costs more than the arithmetic.
+    enum Operator { case add, subtract, multiply }
+
+    static func apply(_ op: Operator, _ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "element-wise op on shapes \(a.shape) and \(b.shape)")
         let out = Tensor(uninitialized: a.shape)
         let x = a.data, y = b.data, dst = out.data
         Engine.parallelFor(a.count, grain: grain) { r in
-            for i in r { dst[i] = f(x[i], y[i]) }
+            switch op {
+            case .add: for i in r { dst[i] = x[i] + y[i] }
+            case .subtract: for i in r { dst[i] = x[i] - y[i] }
+            case .multiply: for i in r { dst[i] = x[i] * y[i] }
+            }
+        }
+        return out
+    }
+
+    /// g · (x > 0 ? 1 : slope): leaky ReLU's forward (g = x) and its gradient.
+    static func leakyScale(_ g: Tensor, by x: Tensor, slope: Float) -> Tensor {
+        precondition(g.shape == x.shape, "leaky scale of \(g.shape) by \(x.shape)")
+        let out = Tensor(uninitialized: g.shape)
+        let gd = g.data, xd = x.data, dst = out.data
+        Engine.parallelFor(g.count, grain: grain) { r in
+            for i in r { dst[i] = xd[i] > 0 ? gd[i] : gd[i] * slope }
         }
         return out
     }
 }
+

@@ -34,7 +34,8 @@ struct CommandSpec {
         lines.append("options:")
         for o in options + [OptionSpec(name: "help", valueName: nil, help: "show this help")] {
             let left = "--\(o.name)" + (o.valueName.map { " \($0)" } ?? "")
-            lines.append("  \(left.padding(toLength: 26, withPad: " ", startingAt: 0)) \(o.help)")
+            let column = left.count < 28 ? left.padding(toLength: 28, withPad: " ", startingAt: 0) : left + "  "
+            lines.append("  \(column)\(o.help)")
         }
         return lines.joined(separator: "\n")
     }
