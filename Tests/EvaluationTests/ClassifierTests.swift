@@ -212,6 +212,26 @@ final class ClassifierTests: XCTestCase {
         XCTAssertEqual(report.trainImages, 100)
     }
 
+    func testTrainingCanStartFromSavedWeights() throws {
+        let directory = SharedData.temporaryDirectory("classifier-init")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("start.safetensors")
+        let saved = randomNetwork(seed: 11).stateDict()
+        try SafeTensors.write(saved, to: url)
+        let empty = LabelledImages(
+            split: .test, pixels: [UInt8](repeating: 0, count: 784), labels: [0])
+        var config = ClassifierTrainingConfig()
+        config.initialWeights = url.path
+
+        let trainer = try ClassifierTrainer(config: config, train: empty, test: empty)
+        XCTAssertEqual(trainer.network.stateDict(), saved, "initial weights were not loaded")
+
+        config.initialWeights = directory.appendingPathComponent("absent.safetensors").path
+        XCTAssertThrowsError(try ClassifierTrainer(config: config, train: empty, test: empty)) {
+            XCTAssertTrue($0 is ClassifierWeightsError, "untyped error \($0)")
+        }
+    }
+
     func testLearningRateWarmsUpThenDecaysToZero() throws {
         var config = ClassifierTrainingConfig()
         config.warmupSteps = 10
