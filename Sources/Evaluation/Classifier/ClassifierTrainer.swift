@@ -25,7 +25,7 @@ public struct ClassifierTrainingConfig: Codable, Equatable, Sendable {
     /// drawing them from the seed; nil for a fresh network.
     public var initialWeights: String?
 
-    /// The defaults, which reach the committed weights' accuracy.
+    /// The defaults: the first of the three stages that trained the shipped weights.
     public init() {}
 }
 
