@@ -21,8 +21,11 @@ public struct ClassifierTrainingConfig: Codable, Equatable, Sendable {
     public var horizontalFlip = true
     /// Seed of the weights, data order, dropout and augmentation streams.
     public var seed: UInt64 = 1
+    /// Weights to start from (the schedule then restarts on them, as in SGDR) instead of
+    /// drawing them from the seed; nil for a fresh network.
+    public var initialWeights: String?
 
-    /// The defaults, which reach the committed weights' accuracy.
+    /// The defaults: the first of the three stages that trained the shipped weights.
     public init() {}
 }
 
@@ -81,6 +84,11 @@ public final class ClassifierTrainer {
         network = FashionCNN(dropoutSource: dropout)
         var initStream = RandomStream(seed: config.seed, purpose: "init")
         Initialization.pytorchDefault.apply(to: network, stream: &initStream)
+        if let path = config.initialWeights {
+            try FashionClassifier.load(
+                FashionClassifier.readWeights(URL(fileURLWithPath: path)), into: network,
+                path: path)
+        }
         // The optimiser's learning rate is fixed at construction, so the schedule scales the
         // gradients instead (see `step`); decay is added there too, to be scaled with them.
         optimizer = SGD(

@@ -33,15 +33,19 @@ public final class FashionClassifier {
 
     /// Loads weights from a safetensors file; every key must match the network.
     public convenience init(weights url: URL, batchSize: Int = 256) throws {
-        let tensors: [String: StoredTensor]
+        let network = FashionCNN(dropoutSource: RandomSource(RandomStream(seed: 0)))
+        try FashionClassifier.load(
+            FashionClassifier.readWeights(url), into: network, path: url.path)
+        self.init(network: network, batchSize: batchSize)
+    }
+
+    /// The tensors of a safetensors file, read errors turned into `unreadable`.
+    static func readWeights(_ url: URL) throws -> [String: StoredTensor] {
         do {
-            tensors = try SafeTensors.read(url).tensors
+            return try SafeTensors.read(url).tensors
         } catch let error as FileFormatError {
             throw ClassifierWeightsError.unreadable(path: url.path, reason: error.problem)
         }
-        let network = FashionCNN(dropoutSource: RandomSource(RandomStream(seed: 0)))
-        try FashionClassifier.load(tensors, into: network, path: url.path)
-        self.init(network: network, batchSize: batchSize)
     }
 
     /// Checks names and shapes strictly (a missing, extra or reshaped tensor is an error

@@ -15,6 +15,11 @@ enum ClassifierCommand: Command {
             OptionSpec(name: "epochs", valueName: "N", help: "train: epochs (default 5)"),
             OptionSpec(name: "seed", valueName: "S", help: "train: seed (default 1)"),
             OptionSpec(
+                name: "lr", valueName: "X", help: "train: peak learning rate (default 0.05)"),
+            OptionSpec(
+                name: "init", valueName: "FILE",
+                help: "train: start from these weights (a warm restart) instead of the seed's"),
+            OptionSpec(
                 name: "out", valueName: "FILE",
                 help: "train: weights file (default fmnist-cnn.safetensors; report beside it)"),
             OptionSpec(
@@ -39,6 +44,8 @@ enum ClassifierCommand: Command {
         var config = ClassifierTrainingConfig()
         if let v = try arguments.int("epochs", range: 1...1000) { config.epochs = v }
         if let v = try arguments.int("seed", range: 0...Int.max) { config.seed = UInt64(v) }
+        if let v = try arguments.double("lr", range: 1e-6...1) { config.learningRate = Float(v) }
+        config.initialWeights = arguments.string("init")
         let out = URL(fileURLWithPath: arguments.string("out") ?? "fmnist-cnn.safetensors")
         let (_, data) = try DataOptions.load(arguments)
         let trainer = try ClassifierTrainer(config: config, train: data.train, test: data.test)
