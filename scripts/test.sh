@@ -9,9 +9,12 @@ log=$(mktemp)
 status=0
 swift test --skip-build 2>&1 | tee "$log" || status=$?
 summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with" "$log" | tail -n 1 || true)
-executed=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
-failures=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
-skipped=$(grep -oE "with [0-9]+ tests? skipped" <<<"$summary" | grep -oE "[0-9]+" || echo 0)
+# e.g. "Executed 125 tests, with 1 test skipped and 0 failures (0 unexpected) in 53.8 (53.8) seconds"
+number() { grep -oE "$1" <<<"$summary" | grep -oE "^[0-9]+|[0-9]+" | head -n 1; }
+executed=$(number "Executed [0-9]+")
+failures=$(number "[0-9]+ failures?")
+skipped=$(number "[0-9]+ tests? skipped" || true)
+skipped=${skipped:-0}
 rm -f "$log"
 if [ -z "$summary" ]; then
     echo "tests: no XCTest summary found"
