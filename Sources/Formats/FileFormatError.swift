@@ -16,3 +16,16 @@ public struct FileFormatError: Error, CustomStringConvertible, Equatable {
         hint.isEmpty ? "\(path): \(problem)" : "\(path): \(problem). \(hint)"
     }
 }
+
+extension FileFormatError {
+    /// A file's bytes, or an error naming the file when it cannot be read.
+    public static func contents(of url: URL) throws -> Data {
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw FileFormatError(
+                path: url.path, problem: "cannot be read (\(error.localizedDescription))",
+                hint: "Check that the file exists and is readable")
+        }
+    }
+}

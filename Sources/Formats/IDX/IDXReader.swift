@@ -5,14 +5,7 @@ public enum IDXReader {
     /// Reads and checks a file: magic, element type, dimensions and that the length matches
     /// them exactly. Every failure is a `FileFormatError` naming the file.
     public static func read(_ url: URL) throws -> IDXArray {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw FileFormatError(
-                path: url.path, problem: "cannot be read (\(error.localizedDescription))",
-                hint: "Check that the file exists and is readable")
-        }
+        let data = try FileFormatError.contents(of: url)
         let content = try data.withUnsafeBytes { raw -> [UInt8] in
             guard raw.count >= 2, raw[0] == 0x1f, raw[1] == 0x8b else { return Array(raw) }
             do {

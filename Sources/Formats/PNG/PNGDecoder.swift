@@ -5,14 +5,7 @@ import Foundation
 public enum PNGDecoder {
     /// Reads a PNG file.
     public static func read(_ url: URL) throws -> PixelImage {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw FileFormatError(
-                path: url.path, problem: "cannot be read (\(error.localizedDescription))",
-                hint: "Check that the file exists and is readable")
-        }
+        let data = try FileFormatError.contents(of: url)
         return try decode([UInt8](data), path: url.path)
     }
 

@@ -6,14 +6,7 @@ import Foundation
 public enum SafeTensors {
     /// Reads every tensor of a file; errors name the file and what is wrong.
     public static func read(_ url: URL) throws -> (tensors: [String: StoredTensor], metadata: [String: String]) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw FileFormatError(
-                path: url.path, problem: "cannot be read (\(error.localizedDescription))",
-                hint: "Check that the file exists and is readable")
-        }
+        let data = try FileFormatError.contents(of: url)
         return try decode([UInt8](data), path: url.path)
     }
 

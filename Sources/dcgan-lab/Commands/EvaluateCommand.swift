@@ -34,9 +34,7 @@ enum EvaluateCommand: Command {
     static let spec = CommandSpec(
         name: "evaluate",
         summary: "Score one generator: FID, KID, precision/recall, density/coverage, class coverage.",
-        options: [
-            OptionSpec(name: "checkpoint", valueName: "FILE", help: "checkpoint or generator.safetensors (required)"),
-            OptionSpec(name: "config", valueName: "FILE", help: "the run's config.json (default: found beside the file)"),
+        options: SampleCommand.generatorFileSpecs + [
             OptionSpec(name: "samples", valueName: "N", help: "generated images (default 10000)"),
             OptionSpec(name: "reference", valueName: "N", help: "test images to compare with (default 10000)"),
             OptionSpec(name: "seed", valueName: "S", help: "seed of the generated samples (default 1)"),

@@ -9,9 +9,7 @@ enum SampleCommand: Command {
     static let spec = CommandSpec(
         name: "sample",
         summary: "Generate images from a checkpoint or generator file: PNGs, a grid, raw outputs.",
-        options: [
-            OptionSpec(name: "checkpoint", valueName: "FILE", help: "checkpoint or generator.safetensors (required)"),
-            OptionSpec(name: "config", valueName: "FILE", help: "the run's config.json (default: found beside the file)"),
+        options: generatorFileSpecs + [
             OptionSpec(name: "count", valueName: "N", help: "images to generate (default 64)"),
             OptionSpec(name: "seed", valueName: "S", help: "seed of the latent noise (default 1)"),
             OptionSpec(name: "noise", valueName: "FILE", help: "latent vectors: safetensors tensor 'noise' [N, nz, 1, 1]"),
@@ -51,6 +49,12 @@ enum SampleCommand: Command {
         }
         Console.info("wrote \(n) images and grid.png to \(out.path)")
     }
+
+    /// The options naming a trained generator, shared with `evaluate`.
+    static let generatorFileSpecs = [
+        OptionSpec(name: "checkpoint", valueName: "FILE", help: "checkpoint or generator.safetensors (required)"),
+        OptionSpec(name: "config", valueName: "FILE", help: "the run's config.json (default: found beside the file)"),
+    ]
 
     static func runConfig(_ arguments: ParsedArguments, checkpoint: URL) throws -> TrainingConfig {
         let candidates = [arguments.string("config").map { URL(fileURLWithPath: $0) },
