@@ -3,7 +3,8 @@
 # Runs each case ROUNDS times, alternating ours and PyTorch's so both see the same machine
 # load, and prints the median images per second of each and their ratio.
 #
-#   scripts/bench-vs-pytorch.sh [ROUNDS] [THREADS]
+#   scripts/bench-vs-pytorch.sh [ROUNDS] [THREADS] [CASE...]
+# CASE is any of train64 train28 dropout nobn-d generate64 (default: all).
 # Needs PyTorch in $TORCH_PYTHON (default ~/torch-venv/bin/python) and ../shared/bench.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,8 +26,10 @@ cases=(
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 printf "%-12s %12s %12s %8s   (threads %s, %s rounds, medians)\n" case "ours img/s" "torch img/s" ratio "$threads" "$rounds"
+wanted=("${@:3}")
 for spec in "${cases[@]}"; do
     IFS=: read -r name mine theirs <<<"$spec"
+    if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
     our_rates=(); peer_rates=()
     for _ in $(seq "$rounds"); do
         our_rates+=("$("$ours" bench --case "$mine" --threads "$threads" --repetitions 5 --json \
