@@ -48,26 +48,47 @@ public final class Scorer {
         return try frechetDistance(FeatureStatistics(features: features, dimension: extractor.dimension), reference)
     }
 
-    /// Every metric of one generator.
-    public func fullMetrics(_ generator: Generator, seed: UInt64, epoch: Int) throws -> MetricSet {
+    /// The metric families `fullMetrics` can compute.
+    public enum Family: String, CaseIterable, Sendable {
+        case fid, kid
+        /// Precision, recall, density and coverage.
+        case manifold
+        /// Class distribution, entropy, classes covered, classifier Inception Score.
+        case classes
+    }
+
+    /// The metrics of one generator; families left out are NaN (and empty class counts).
+    public func fullMetrics(_ generator: Generator, seed: UInt64, epoch: Int,
+                            families: Set<Family> = Set(Family.allCases)) throws -> MetricSet {
         let n = plan.finalSamples
         let (images, features) = generatedFeatures(generator, samples: n, seed: seed, epoch: epoch)
         let d = extractor.dimension
-        let fid = try frechetDistance(FeatureStatistics(features: features, dimension: d), reference)
-        let kidSize = min(1000, n, referenceCount)
-        let kid = try KernelInceptionDistance(real: referenceFeatures, generated: features, dimension: d,
-                                              subsets: 50, subsetSize: kidSize, seed: seed)
-        let m = min(plan.manifoldSamples, n, referenceCount)
-        let manifold = try ManifoldMetrics(real: Array(referenceFeatures.prefix(m * d)),
-                                           generated: Array(features.prefix(m * d)), dimension: d)
-        let probabilities = classifier.probabilities(images: images, count: n, side: generator.spec.imageSize)
-        let coverage = ClassCoverage(probabilities: probabilities, classes: 10)
-        return MetricSet(
-            epoch: epoch, features: extractor.name, samples: n, referenceSamples: referenceCount, fid: fid,
-            kid: kid.mean, kidStd: kid.standardDeviation, precision: manifold.precision, recall: manifold.recall,
-            density: manifold.density, coverage: manifold.coverage, classCounts: coverage.counts,
-            classEntropy: coverage.entropy, klFromUniform: coverage.klFromUniform,
-            classesCovered: coverage.classesCovered, inceptionScore: coverage.inceptionScore ?? .nan)
+        var m = MetricSet(
+            epoch: epoch, features: extractor.name, samples: n, referenceSamples: referenceCount, fid: .nan,
+            kid: .nan, kidStd: .nan, precision: .nan, recall: .nan, density: .nan, coverage: .nan,
+            classCounts: [], classEntropy: .nan, klFromUniform: .nan, classesCovered: 0, inceptionScore: .nan)
+        if families.contains(.fid) {
+            m.fid = try frechetDistance(FeatureStatistics(features: features, dimension: d), reference)
+        }
+        if families.contains(.kid) {
+            let kid = try KernelInceptionDistance(real: referenceFeatures, generated: features, dimension: d,
+                                                  subsets: 50, subsetSize: min(1000, n, referenceCount), seed: seed)
+            (m.kid, m.kidStd) = (kid.mean, kid.standardDeviation)
+        }
+        if families.contains(.manifold) {
+            let k = min(plan.manifoldSamples, n, referenceCount)
+            let manifold = try ManifoldMetrics(real: Array(referenceFeatures.prefix(k * d)),
+                                               generated: Array(features.prefix(k * d)), dimension: d)
+            (m.precision, m.recall) = (manifold.precision, manifold.recall)
+            (m.density, m.coverage) = (manifold.density, manifold.coverage)
+        }
+        if families.contains(.classes) {
+            let probabilities = classifier.probabilities(images: images, count: n, side: generator.spec.imageSize)
+            let coverage = ClassCoverage(probabilities: probabilities, classes: 10)
+            (m.classCounts, m.classEntropy, m.klFromUniform) = (coverage.counts, coverage.entropy, coverage.klFromUniform)
+            (m.classesCovered, m.inceptionScore) = (coverage.classesCovered, coverage.inceptionScore ?? .nan)
+        }
+        return m
     }
 
     private func generatedFeatures(_ generator: Generator, samples: Int, seed: UInt64, epoch: Int) -> (images: [Float], features: [Float]) {

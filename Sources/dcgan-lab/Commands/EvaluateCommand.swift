@@ -38,6 +38,9 @@ enum EvaluateCommand: Command {
             OptionSpec(name: "samples", valueName: "N", help: "generated images (default 10000)"),
             OptionSpec(name: "reference", valueName: "N", help: "test images to compare with (default 10000)"),
             OptionSpec(name: "seed", valueName: "S", help: "seed of the generated samples (default 1)"),
+            OptionSpec(name: "metrics", valueName: "A,B,...",
+                       help: "fid, kid, manifold (precision/recall/density/coverage), classes (default: all)",
+                       repeatable: true),
             OptionSpec(name: "json", valueName: "FILE", help: "also write the metrics as JSON"),
             ThreadOption.spec,
         ] + FeatureOptions.specs + DataOptions.specs)
@@ -63,7 +66,16 @@ enum EvaluateCommand: Command {
                                 referenceImages: test, cacheDirectory: cache)
         Console.info("scoring \(plan.finalSamples) generated vs \(scorer.referenceCount) test images with \(extractor.name) ...")
         let seed = UInt64(try arguments.int("seed", range: 0...Int.max) ?? 1)
-        let m = try scorer.fullMetrics(generator, seed: seed, epoch: 0)
+        var families = Set(Scorer.Family.allCases)
+        if let names = arguments.list("metrics") {
+            families = try Set(names.map { name in
+                guard let family = Scorer.Family(rawValue: name) else {
+                    throw UsageError("unknown metric '\(name)'; choose from \(Scorer.Family.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return family
+            })
+        }
+        let m = try scorer.fullMetrics(generator, seed: seed, epoch: 0, families: families)
         let rows: [(String, String)] = [
             (label, String(format: "%.3f  (n = %d generated vs %d real)", m.fid, m.samples, m.referenceSamples)),
             ("KID", String(format: "%.5f ± %.5f", m.kid, m.kidStd)),
@@ -74,7 +86,11 @@ enum EvaluateCommand: Command {
             ("Inception Score (FMNIST-CNN)", String(format: "%.3f", m.inceptionScore)),
             ("samples per class", m.classCounts.map(String.init).joined(separator: " ")),
         ]
-        for (k, v) in rows { Console.info("  \(k.padding(toLength: 32, withPad: " ", startingAt: 0)) \(v)") }
+        // Rows of metrics that were not asked for print as "–".
+        for (k, v) in rows {
+            let shown = v.contains("nan") || v.isEmpty ? "–" : v
+            Console.info("  \(k.padding(toLength: 32, withPad: " ", startingAt: 0)) \(shown)")
+        }
         if let json = arguments.string("json") {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
