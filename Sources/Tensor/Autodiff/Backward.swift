@@ -7,7 +7,7 @@ public enum Autodiff {
         of output: Variable, withRespectTo targets: [Variable],
         seed: Variable? = nil, createGraph: Bool = false
     ) -> [Variable?] {
-        let grads = propagate(
+        let (grads, _) = propagate(
             from: output, seed: seed, createGraph: createGraph,
             keep: Set(targets.map(ObjectIdentifier.init)))
         return targets.map { grads[ObjectIdentifier($0)] }
@@ -15,8 +15,8 @@ public enum Autodiff {
 
     /// Accumulates d(output)/d(leaf) into `grad` of every parameter `output` depends on.
     public static func backward(_ output: Variable, seed: Variable? = nil) {
-        let grads = propagate(from: output, seed: seed, createGraph: false, keep: [])
-        for leaf in leaves(of: output) {
+        let (grads, order) = propagate(from: output, seed: seed, createGraph: false, keep: [])
+        for leaf in order where leaf.rule == nil {
             guard let g = grads[ObjectIdentifier(leaf)] else { continue }
             if let existing = leaf.grad {
                 let a = existing.data, b = g.value.data
@@ -27,9 +27,10 @@ public enum Autodiff {
         }
     }
 
+    /// The gradients reached, and the graph in topological order (walked once).
     private static func propagate(
         from output: Variable, seed: Variable?, createGraph: Bool, keep: Set<ObjectIdentifier>
-    ) -> [ObjectIdentifier: Variable] {
+    ) -> (grads: [ObjectIdentifier: Variable], order: [Variable]) {
         let order = topologicalOrder(output)
         var grads: [ObjectIdentifier: Variable] = [:]
         grads[ObjectIdentifier(output)] = seed ?? Variable(Tensor(shape: output.shape, value: 1))
@@ -50,7 +51,7 @@ public enum Autodiff {
                 if !createGraph && !keep.contains(key) { grads[key] = nil }
             }
         }
-        return grads
+        return (grads, order)
     }
 
     /// Nodes reachable from `output` that require gradients, inputs before their users.
@@ -68,10 +69,6 @@ public enum Autodiff {
             for input in node.inputs where input.requiresGrad { stack.append((input, false)) }
         }
         return order
-    }
-
-    private static func leaves(of output: Variable) -> [Variable] {
-        topologicalOrder(output).filter { $0.rule == nil }
     }
 }
 
