@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import NeuralNet
 
@@ -44,6 +45,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         return ModelSpec(imageSize: imageSize, nz: nz, ngf: ngf, ndf: ndf,
                          generator: v.generator, discriminator: v.discriminator,
                          initialization: v.initialization)
+    }
+
+    /// The images this run trains on; a stratified draw uses `seed`, so runs that must
+    /// see the same images (the seeds of one study) can share it.
+    public func subsetSelection(seed: UInt64) -> SubsetSelection {
+        guard let n = subset else { return .all }
+        return subsetMode == .first ? .first(n) : .stratified(n, seed: seed)
     }
 
     /// Checks every field; the error names the field, the value and what is allowed.

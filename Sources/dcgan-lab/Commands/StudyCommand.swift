@@ -38,7 +38,8 @@ enum StudyCommand: Command {
                      + "\(plan.base.epochs) epochs on \(plan.base.subset.map(String.init) ?? "all") images at \(plan.base.imageSize)x\(plan.base.imageSize) -> \(out.path)")
 
         let (_, data) = try DataOptions.load(arguments)
-        let train = try TrainingImages(data.train, subset: subset(plan.base), side: plan.base.imageSize)
+        // Every run of the study trains on the same images, whatever its seed.
+        let train = try TrainingImages(data.train, subset: plan.base.subsetSelection(seed: 0), side: plan.base.imageSize)
         let test = try TrainingImages(data.test, subset: .first(min(plan.evaluation.referenceSamples, data.test.count)),
                                       side: plan.base.imageSize)
         let classifier = try FashionClassifier.bundled()
@@ -80,11 +81,6 @@ enum StudyCommand: Command {
         }
         do { try plan.base.validate() } catch let error as ConfigError { throw UsageError(error.description) }
         return plan
-    }
-
-    static func subset(_ config: TrainingConfig) -> SubsetSelection {
-        guard let n = config.subset else { return .all }
-        return config.subsetMode == .first ? .first(n) : .stratified(n, seed: 0)
     }
 
     /// Progress: run k of n with its epoch bar; ETA per epoch from the bar.

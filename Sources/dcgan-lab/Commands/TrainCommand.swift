@@ -81,10 +81,8 @@ enum TrainingOptions {
     static func images(for config: TrainingConfig, _ arguments: ParsedArguments) throws -> TrainingImages {
         let (_, data) = try DataOptions.load(arguments)
         let split: FashionMNIST.Split = config.split == "test" ? .test : .train
-        let subset: SubsetSelection = config.subset.map {
-            config.subsetMode == .first ? .first($0) : .stratified($0, seed: config.seed)
-        } ?? .all
-        return try TrainingImages(data[split], subset: subset, side: config.imageSize)
+        return try TrainingImages(data[split], subset: config.subsetSelection(seed: config.seed),
+                                  side: config.imageSize)
     }
 }
 
