@@ -36,16 +36,13 @@ extension Variable {
         return Variable.convolutionInputGradient(self, weight, g)
     }
 
-    /// conv(x, w); `cols` are x's columns when already computed.
-    static func convolve(_ x: Variable, _ w: Variable, _ g: ConvGeometry, cols known: Tensor? = nil) -> Variable {
-        let cols = known ?? ConvolutionKernels.columns(g, x: x.value.data)
+    /// conv(x, w).
+    static func convolve(_ x: Variable, _ w: Variable, _ g: ConvGeometry) -> Variable {
         let y = Tensor(uninitialized: g.yShape)
-        ConvolutionKernels.forward(g, columns: cols, weight: w.value.data, y: y.data)
-        // The columns are kept for the weight gradient only while w can need one.
-        let kept = w.requiresGrad ? cols : nil
+        ConvolutionKernels.forward(g, x: x.value.data, weight: w.value.data, y: y.data)
         return record(y, op: "conv2d", inputs: [x, w]) { dy in
             [x.requiresGrad ? convolutionInputGradient(dy, w, g) : nil,
-             w.requiresGrad ? convolutionWeightGradient(x, dy, g, cols: kept) : nil]
+             w.requiresGrad ? convolutionWeightGradient(x, dy, g) : nil]
         }
     }
 
@@ -53,21 +50,18 @@ extension Variable {
         let dx = Tensor(uninitialized: g.xShape)
         ConvolutionKernels.inputGradient(g, dy: dy.value.data, weight: w.value.data, dx: dx.data)
         return record(dx, op: "conv2d_input_grad", inputs: [dy, w]) { gx in
-            // Both adjoints unfold gx the same way: unfold it once.
-            let cols = dy.requiresGrad && w.requiresGrad ? ConvolutionKernels.columns(g, x: gx.value.data) : nil
-            return [dy.requiresGrad ? convolve(gx, w, g, cols: cols) : nil,
-                    w.requiresGrad ? convolutionWeightGradient(gx, dy, g, cols: cols) : nil]
+            [dy.requiresGrad ? convolve(gx, w, g) : nil,
+             w.requiresGrad ? convolutionWeightGradient(gx, dy, g) : nil]
         }
     }
 
-    /// conv_weight_grad(x, dy); `cols` are x's columns when already computed.
-    static func convolutionWeightGradient(_ x: Variable, _ dy: Variable, _ g: ConvGeometry, cols known: Tensor? = nil) -> Variable {
-        let cols = known ?? ConvolutionKernels.columns(g, x: x.value.data)
+    /// conv_weight_grad(x, dy).
+    static func convolutionWeightGradient(_ x: Variable, _ dy: Variable, _ g: ConvGeometry) -> Variable {
         let dw = Tensor(uninitialized: g.weightShape)
-        ConvolutionKernels.weightGradient(g, columns: cols, dy: dy.value.data, dw: dw.data)
+        ConvolutionKernels.weightGradient(g, x: x.value.data, dy: dy.value.data, dw: dw.data)
         return record(dw, op: "conv2d_weight_grad", inputs: [x, dy]) { gw in
             [x.requiresGrad ? convolutionInputGradient(dy, gw, g) : nil,
-             dy.requiresGrad ? convolve(x, gw, g, cols: cols) : nil]
+             dy.requiresGrad ? convolve(x, gw, g) : nil]
         }
     }
 }

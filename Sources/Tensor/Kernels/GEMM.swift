@@ -32,12 +32,13 @@ public enum GEMM {
     }()
 
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions
-    /// equal to their row lengths. `op` transposes when the flag is set.
+    /// equal to their row lengths. `op` transposes when the flag is set. `threaded: false`
+    /// keeps the product on the calling thread (for callers that split work themselves).
     public static func multiply(
         _ a: UnsafePointer<Float>, transposeA: Bool,
         _ b: UnsafePointer<Float>, transposeB: Bool,
         into c: UnsafeMutablePointer<Float>,
-        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
+        m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0, threaded: Bool = true
     ) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
@@ -51,7 +52,7 @@ public enum GEMM {
         switch backend {
         case .packed:
             PackedGEMM.multiply(a, transposeA: transposeA, b, transposeB: transposeB, into: c,
-                                m: m, n: n, k: k, alpha: alpha, beta: beta)
+                                m: m, n: n, k: k, alpha: alpha, beta: beta, threaded: threaded)
         case .blas:
             cblas_sgemm(
                 CblasRowMajor,

@@ -62,13 +62,13 @@ enum PackedGEMM {
         _ a: UnsafePointer<Float>, transposeA: Bool,
         _ b: UnsafePointer<Float>, transposeB: Bool,
         into c: UnsafeMutablePointer<Float>,
-        m: Int, n: Int, k: Int, alpha: Float, beta: Float
+        m: Int, n: Int, k: Int, alpha: Float, beta: Float, threaded: Bool = true
     ) {
         let av = MatrixView(a, transposed: transposeA, columns: transposeA ? m : k)
         let bv = MatrixView(b, transposed: transposeB, columns: transposeB ? k : n)
         let mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
         let mTiles = (m + mr - 1) / mr, nTiles = (n + nr - 1) / nr
-        let parts = m * n * k < threadingThreshold ? 1 : min(Engine.threads, max(mTiles, nTiles))
+        let parts = !threaded || m * n * k < threadingThreshold ? 1 : min(Engine.threads, max(mTiles, nTiles))
         // Split the dimension with more tiles, in whole tiles so no tile is shared.
         let splitRows = mTiles > nTiles
         Engine.parallelFor(parts) { range in

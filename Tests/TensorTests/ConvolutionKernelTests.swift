@@ -1,0 +1,93 @@
+import Tensor
+import XCTest
+
+/// The chunked convolution kernels against direct loops over the definition, on batches that
+/// split unevenly between threads and into several chunks, for 1, 2 and 3 threads.
+final class ConvolutionKernelTests: XCTestCase {
+    private var savedThreads = 1
+
+    override func setUp() { savedThreads = Engine.threads }
+    override func tearDown() { Engine.setThreads(savedThreads) }
+
+    /// (batch, in, out, input size, kernel, stride, padding): a small plane puts many images
+    /// in one chunk, a large one a single image per chunk; 37 and 5 do not divide by 2 or 3.
+    private let cases: [(Int, Int, Int, (Int, Int), (Int, Int), (Int, Int), (Int, Int))] = [
+        (37, 3, 5, (4, 4), (4, 4), (2, 2), (1, 1)),
+        (5, 2, 4, (33, 31), (3, 3), (1, 1), (1, 1)),
+        (19, 6, 3, (1, 1), (1, 1), (1, 1), (0, 0)),
+        (7, 4, 2, (9, 6), (2, 3), (2, 1), (0, 1)),
+    ]
+
+    func testKernelsMatchDirectLoopsForEveryThreadCount() {
+        var generator = SplitMix(seed: 7)
+        for (batch, cin, cout, size, kernel, stride, padding) in cases {
+            let g = ConvGeometry(
+                batch: batch, inChannels: cin, outChannels: cout, inHeight: size.0, inWidth: size.1,
+                outHeight: ConvGeometry.convolutionOutput(size.0, kernel: kernel.0, stride: stride.0, padding: padding.0),
+                outWidth: ConvGeometry.convolutionOutput(size.1, kernel: kernel.1, stride: stride.1, padding: padding.1),
+                kernel: kernel, stride: stride, padding: padding)
+            let x = (0..<g.xShape.reduce(1, *)).map { _ in generator.nextFloat() }
+            let w = (0..<g.weightShape.reduce(1, *)).map { _ in generator.nextFloat() }
+            let dy = (0..<g.yShape.reduce(1, *)).map { _ in generator.nextFloat() }
+            let expected = Direct(g: g, x: x, w: w, dy: dy)
+            for threads in [1, 2, 3] {
+                Engine.setThreads(threads)
+                let label = "\(g.xShape) kernel \(kernel) stride \(stride), \(threads) threads"
+                var y = [Float](repeating: .nan, count: dy.count)
+                var dx = [Float](repeating: .nan, count: x.count)
+                var dw = [Float](repeating: .nan, count: w.count)
+                ConvolutionKernels.forward(g, x: x, weight: w, y: &y)
+                ConvolutionKernels.inputGradient(g, dy: dy, weight: w, dx: &dx)
+                ConvolutionKernels.weightGradient(g, x: x, dy: dy, dw: &dw)
+                assertClose(y, expected.y, "forward \(label)")
+                assertClose(dx, expected.dx, "input gradient \(label)")
+                assertClose(dw, expected.dw, "weight gradient \(label)")
+                var again = [Float](repeating: 0, count: w.count)
+                ConvolutionKernels.weightGradient(g, x: x, dy: dy, dw: &again)
+                XCTAssertEqual(again.map(\.bitPattern), dw.map(\.bitPattern),
+                               "weight gradient not reproducible, \(label)")
+            }
+        }
+    }
+
+    private func assertClose(_ got: [Float], _ want: [Double], _ label: String,
+                             file: StaticString = #filePath, line: UInt = #line) {
+        let scale = max(1, want.map(abs).max() ?? 1)
+        let worst = zip(got, want).map { abs(Double($0) - $1) }.max() ?? 0
+        XCTAssertLessThan(worst, 1e-5 * scale, label, file: file, line: line)
+    }
+}
+
+/// y, dx and dw by the definition, in double precision.
+private struct Direct {
+    var y: [Double], dx: [Double], dw: [Double]
+
+    init(g: ConvGeometry, x: [Float], w: [Float], dy: [Float]) {
+        y = Array(repeating: 0, count: dy.count)
+        dx = Array(repeating: 0, count: x.count)
+        dw = Array(repeating: 0, count: w.count)
+        for n in 0..<g.batch {
+            for o in 0..<g.outChannels {
+                for oh in 0..<g.outHeight {
+                    for ow in 0..<g.outWidth {
+                        let yi = ((n * g.outChannels + o) * g.outHeight + oh) * g.outWidth + ow
+                        for c in 0..<g.inChannels {
+                            for i in 0..<g.kernelHeight {
+                                for j in 0..<g.kernelWidth {
+                                    let ih = oh * g.strideHeight - g.padHeight + i
+                                    let iw = ow * g.strideWidth - g.padWidth + j
+                                    guard ih >= 0, ih < g.inHeight, iw >= 0, iw < g.inWidth else { continue }
+                                    let xi = ((n * g.inChannels + c) * g.inHeight + ih) * g.inWidth + iw
+                                    let wi = ((o * g.inChannels + c) * g.kernelHeight + i) * g.kernelWidth + j
+                                    y[yi] += Double(x[xi]) * Double(w[wi])
+                                    dx[xi] += Double(dy[yi]) * Double(w[wi])
+                                    dw[wi] += Double(dy[yi]) * Double(x[xi])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
