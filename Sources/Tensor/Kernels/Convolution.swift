@@ -139,64 +139,108 @@ public enum ConvolutionKernels {
     // MARK: - Serial kernels on one chunk
 
     /// Unfolds every receptive field of x into a column of `cols` (zeros for padding).
+    ///
+    /// Each input row is copied once into a zero-bordered buffer, from which every kernel tap's
+    /// output row is a plain (stride 1) or vectorised even-lane (stride 2) copy: no bounds test
+    /// per value. A row's taps write neighbouring rows of `cols`.
     static func im2col(_ g: ConvGeometry, x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
-        let kernelArea = g.kernelHeight * g.kernelWidth
         let plane = g.inHeight * g.inWidth
-        for r in 0..<g.patchSize {
-            let c = r / kernelArea
-            let i = (r / g.kernelWidth) % g.kernelHeight
-            let j = r % g.kernelWidth
-            let (first, last) = g.validOutputColumns(kernelColumn: j)
-            for n in 0..<g.batch {
-                let src = x + (n * g.inChannels + c) * plane
-                let dst = cols + r * g.columns + n * g.outPlane
-                for oh in 0..<g.outHeight {
-                    let ih = oh * g.strideHeight - g.padHeight + i
-                    let row = dst + oh * g.outWidth
-                    guard ih >= 0 && ih < g.inHeight, first < last else {
-                        row.update(repeating: 0, count: g.outWidth)
-                        continue
-                    }
-                    // Columns outside [first, last) read padding; inside, input column
-                    // ow·stride − pad + j is in range, so the copy needs no bounds test.
-                    if first > 0 { row.update(repeating: 0, count: first) }
-                    if last < g.outWidth { (row + last).update(repeating: 0, count: g.outWidth - last) }
-                    let srcRow = src + ih * g.inWidth - g.padWidth + j
-                    if g.strideWidth == 1 {
-                        (row + first).update(from: srcRow + first, count: last - first)
-                    } else {
-                        for ow in first..<last { row[ow] = srcRow[ow * g.strideWidth] }
+        let padded = RowBuffer(g)
+        defer { padded.release() }
+        for c in 0..<g.inChannels {
+            for i in 0..<g.kernelHeight {
+                let tapRows = cols + (c * g.kernelHeight + i) * g.kernelWidth * g.columns
+                for n in 0..<g.batch {
+                    let src = x + (n * g.inChannels + c) * plane
+                    for oh in 0..<g.outHeight {
+                        let ih = oh * g.strideHeight - g.padHeight + i
+                        let offset = n * g.outPlane + oh * g.outWidth
+                        guard ih >= 0 && ih < g.inHeight else {
+                            for j in 0..<g.kernelWidth {
+                                (tapRows + j * g.columns + offset).update(repeating: 0, count: g.outWidth)
+                            }
+                            continue
+                        }
+                        padded.interior.update(from: src + ih * g.inWidth, count: g.inWidth)
+                        for j in 0..<g.kernelWidth {
+                            gather(padded.start + j, stride: g.strideWidth, count: g.outWidth,
+                                   into: tapRows + j * g.columns + offset)
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Folds columns back, summing every contribution into x (which it overwrites). Each
-    /// element's sum runs over kernel taps in a fixed order.
+    /// dst[t] = src[t·stride] for t in 0..<count; may read up to 32 floats past the last value.
+    @inline(__always)
+    private static func gather(
+        _ src: UnsafePointer<Float>, stride: Int, count: Int, into dst: UnsafeMutablePointer<Float>
+    ) {
+        switch stride {
+        case 1:
+            dst.update(from: src, count: count)
+        case 2:
+            var t = 0
+            while t + 16 <= count {
+                let pair = UnsafeRawPointer(src + 2 * t).loadUnaligned(as: SIMD32<Float>.self)
+                UnsafeMutableRawPointer(dst + t).storeBytes(of: pair.evenHalf, as: SIMD16<Float>.self)
+                t += 16
+            }
+            if t + 8 <= count {
+                let pair = UnsafeRawPointer(src + 2 * t).loadUnaligned(as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(dst + t).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
+                t += 8
+            }
+            if t + 4 <= count {
+                let pair = UnsafeRawPointer(src + 2 * t).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(dst + t).storeBytes(of: pair.evenHalf, as: SIMD4<Float>.self)
+                t += 4
+            }
+            while t < count {
+                dst[t] = src[2 * t]
+                t += 1
+            }
+        default:
+            for t in 0..<count { dst[t] = src[t * stride] }
+        }
+    }
+
+    /// Folds columns back, summing every contribution into x (which it overwrites).
+    ///
+    /// Per input row and kernel row, the taps are first summed in a zero-bordered buffer (for
+    /// stride 2, one per parity of the padded column, so each tap is a contiguous vector add),
+    /// which is then added to the row of x. Each element's sums run in a fixed order.
     static func col2im(_ g: ConvGeometry, cols: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>) {
         let plane = g.inHeight * g.inWidth
         x.update(repeating: 0, count: g.batch * g.inChannels * plane)
+        let sums = RowBuffer(g)
+        defer { sums.release() }
+        let s = g.strideWidth
         for c in 0..<g.inChannels {
             for i in 0..<g.kernelHeight {
-                for j in 0..<g.kernelWidth {
-                    let r = (c * g.kernelHeight + i) * g.kernelWidth + j
-                    let (first, last) = g.validOutputColumns(kernelColumn: j)
-                    guard first < last else { continue }
-                    for n in 0..<g.batch {
-                        let dst = x + (n * g.inChannels + c) * plane
-                        let src = cols + r * g.columns + n * g.outPlane
-                        for oh in 0..<g.outHeight {
-                            let ih = oh * g.strideHeight - g.padHeight + i
-                            guard ih >= 0 && ih < g.inHeight else { continue }
-                            let dstRow = dst + ih * g.inWidth - g.padWidth + j
-                            let srcRow = src + oh * g.outWidth
-                            if g.strideWidth == 1 {
-                                for ow in first..<last { dstRow[ow] += srcRow[ow] }
+                let tapRows = cols + (c * g.kernelHeight + i) * g.kernelWidth * g.columns
+                for n in 0..<g.batch {
+                    let dst = x + (n * g.inChannels + c) * plane
+                    for oh in 0..<g.outHeight {
+                        let ih = oh * g.strideHeight - g.padHeight + i
+                        guard ih >= 0 && ih < g.inHeight else { continue }
+                        let offset = n * g.outPlane + oh * g.outWidth
+                        sums.clear(stride: s)
+                        for j in 0..<g.kernelWidth {
+                            let src = tapRows + j * g.columns + offset
+                            if s == 2 {
+                                let acc = (j & 1 == 0 ? sums.even : sums.odd) + j / 2
+                                for t in 0..<g.outWidth { acc[t] += src[t] }
                             } else {
-                                for ow in first..<last { dstRow[ow * g.strideWidth] += srcRow[ow] }
+                                let acc = sums.start + j
+                                for t in 0..<g.outWidth { acc[t * s] += src[t] }
                             }
                         }
+                        if s == 2 { sums.interleave() }
+                        let row = dst + ih * g.inWidth
+                        let interior = sums.interior
+                        for w in 0..<g.inWidth { row[w] += interior[w] }
                     }
                 }
             }
@@ -260,5 +304,58 @@ final class ConvolutionScratch: @unchecked Sendable {
 
     deinit {
         for buffer in buffers { free(buffer.pointer) }
+    }
+}
+
+/// One padded input row of a convolution: `padWidth` zeros, the row, then zeros with slack for
+/// vector reads past the end. For stride-2 folds, two half-length buffers collect the even and
+/// odd padded columns.
+private struct RowBuffer {
+    let start: UnsafeMutablePointer<Float>
+    /// Padded columns any tap reaches; `length` adds slack for vector reads.
+    let reach: Int, length: Int, half: Int, pad: Int
+    var interior: UnsafeMutablePointer<Float> { start + pad }
+    var even: UnsafeMutablePointer<Float> { start + length }
+    var odd: UnsafeMutablePointer<Float> { start + length + half }
+
+    init(_ g: ConvGeometry) {
+        pad = g.padWidth
+        reach = max(g.inWidth + 2 * g.padWidth, (g.outWidth - 1) * g.strideWidth + g.kernelWidth)
+        length = reach + 64
+        half = (length + 1) / 2 + 16
+        start = .allocate(capacity: length + 2 * half)
+        start.update(repeating: 0, count: length + 2 * half)
+    }
+
+    func release() { start.deallocate() }
+
+    /// Zeros the sums of a fold: the padded row, or both parity halves.
+    func clear(stride: Int) {
+        if stride == 2 {
+            even.update(repeating: 0, count: (reach + 1) / 2)
+            odd.update(repeating: 0, count: (reach + 1) / 2)
+        } else {
+            start.update(repeating: 0, count: reach)
+        }
+    }
+
+    /// start[2t] = even[t], start[2t + 1] = odd[t] over the reach. Vectors of 32: the pair
+    /// (even, odd) put side by side and unshuffled four times, since each unshuffle rotates the
+    /// 5-bit lane index right by one bit, and four rotations right are one left: lane
+    /// (half, t) goes to 2t + half.
+    func interleave() {
+        let pairs = (reach + 1) / 2
+        var t = 0
+        while t + 16 <= pairs {
+            var v = SIMD32(lowHalf: UnsafeRawPointer(even + t).loadUnaligned(as: SIMD16<Float>.self),
+                           highHalf: UnsafeRawPointer(odd + t).loadUnaligned(as: SIMD16<Float>.self))
+            for _ in 0..<4 { v = SIMD32(lowHalf: v.evenHalf, highHalf: v.oddHalf) }
+            UnsafeMutableRawPointer(start + 2 * t).storeBytes(of: v, as: SIMD32<Float>.self)
+            t += 16
+        }
+        for t in t..<pairs {
+            start[2 * t] = even[t]
+            start[2 * t + 1] = odd[t]
+        }
     }
 }
