@@ -80,6 +80,33 @@ final class GEMMTests: XCTestCase {
         XCTAssertTrue(bits[0] == bits[2], "1 and 2 threads differ")
     }
 
+    /// A left operand packed once gives the same bits as packing it in every product, on
+    /// shapes with partial row tiles and several k blocks, on 1 and 2 threads.
+    func testPrepackedLeftOperandMatchesPlainProduct() {
+        var generator = SplitMix(seed: 4)
+        for threads in [1, 2] {
+            Engine.setThreads(threads)
+            for (m, n, k) in [(13, 300, 600), (200, 70, 257), (512, 256, 64), (1, 40, 3)] {
+                for ta in [false, true] {
+                    let a = (0..<(m * k)).map { _ in generator.nextFloat() }
+                    let b = (0..<(k * n)).map { _ in generator.nextFloat() }
+                    var plain = [Float](repeating: 0, count: m * n)
+                    GEMM.multiply(a, transposeA: ta, b, transposeB: false, into: &plain,
+                                  m: m, n: n, k: k)
+                    var prepared = [Float](repeating: .nan, count: m * n)
+                    a.withUnsafeBufferPointer { a in
+                        let left = GEMMLeftOperand(a.baseAddress!, transposeA: ta, m: m, k: k)
+                        prepared.withUnsafeMutableBufferPointer { c in
+                            GEMM.multiply(left, b, transposeB: false, into: c.baseAddress!, n: n)
+                        }
+                    }
+                    XCTAssertEqual(prepared.map(\.bitPattern), plain.map(\.bitPattern),
+                                   "m \(m) n \(n) k \(k) ta \(ta), \(threads) threads")
+                }
+            }
+        }
+    }
+
     /// Compares one random product with the double-precision reference.
     private func check(
         m: Int, n: Int, k: Int, ta: Bool, tb: Bool, alpha: Float, beta: Float,

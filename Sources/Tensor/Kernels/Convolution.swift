@@ -18,18 +18,17 @@ public enum ConvolutionKernels {
         _ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         y: UnsafeMutablePointer<Float>
     ) {
+        let w = GEMMLeftOperand(weight, transposeA: false, m: g.outChannels, k: g.patchSize)
         forEachChunk(g) { images, c, scratch in
             let width = c.columns
             let cols = scratch.floats(0, count: c.patchSize * width)
             im2col(c, x: x + images.lowerBound * g.inChannels * g.inHeight * g.inWidth, cols: cols)
             let yChunk = y + images.lowerBound * g.outChannels * g.outPlane
             if c.batch == 1 {
-                GEMM.multiply(weight, transposeA: false, cols, transposeB: false, into: yChunk,
-                              m: g.outChannels, n: width, k: g.patchSize, threaded: false)
+                GEMM.multiply(w, cols, transposeB: false, into: yChunk, n: width, threaded: false)
             } else {
                 let product = scratch.floats(1, count: g.outChannels * width)
-                GEMM.multiply(weight, transposeA: false, cols, transposeB: false, into: product,
-                              m: g.outChannels, n: width, k: g.patchSize, threaded: false)
+                GEMM.multiply(w, cols, transposeB: false, into: product, n: width, threaded: false)
                 channelMajorToBatchMajor(product, yChunk, batch: c.batch, channels: g.outChannels,
                                          plane: g.outPlane)
             }
@@ -41,12 +40,12 @@ public enum ConvolutionKernels {
         _ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>
     ) {
+        let wT = GEMMLeftOperand(weight, transposeA: true, m: g.patchSize, k: g.outChannels)
         forEachChunk(g) { images, c, scratch in
             let width = c.columns
             let dyChunk = channelMajor(dy, images: images, g, scratch: scratch)
             let cols = scratch.floats(0, count: c.patchSize * width)
-            GEMM.multiply(weight, transposeA: true, dyChunk, transposeB: false, into: cols,
-                          m: g.patchSize, n: width, k: g.outChannels, threaded: false)
+            GEMM.multiply(wT, dyChunk, transposeB: false, into: cols, n: width, threaded: false)
             col2im(c, cols: cols, x: dx + images.lowerBound * g.inChannels * g.inHeight * g.inWidth)
         }
     }

@@ -64,4 +64,47 @@ public enum GEMM {
                 beta, c, Int32(n))
         }
     }
+
+    /// C[m×n] = alpha · op(A) · op(B) + beta · C with op(A) prepared once for many products.
+    public static func multiply(
+        _ left: GEMMLeftOperand, _ b: UnsafePointer<Float>, transposeB: Bool,
+        into c: UnsafeMutablePointer<Float>, n: Int, alpha: Float = 1, beta: Float = 0,
+        threaded: Bool = true
+    ) {
+        guard let packed = left.packed, backend == .packed, n > 0, left.k > 0 else {
+            multiply(left.a, transposeA: left.transposed, b, transposeB: transposeB, into: c,
+                     m: left.m, n: n, k: left.k, alpha: alpha, beta: beta, threaded: threaded)
+            return
+        }
+        PackedGEMM.multiply(left.a, transposeA: left.transposed, b, transposeB: transposeB,
+                            into: c, m: left.m, n: n, k: left.k, alpha: alpha, beta: beta,
+                            threaded: threaded, packedA: UnsafePointer(packed))
+    }
+}
+
+/// The left operand op(A) [m × k] of many products, packed once into the layout our GEMM reads
+/// (with BLAS, just the matrix): a convolution multiplies the same weights once per image.
+public final class GEMMLeftOperand: @unchecked Sendable {
+    let a: UnsafePointer<Float>
+    let transposed: Bool
+    let m: Int, k: Int
+    let packed: UnsafeMutablePointer<Float>?
+
+    /// `a` must stay valid and unchanged while this operand is used.
+    public init(_ a: UnsafePointer<Float>, transposeA: Bool, m: Int, k: Int) {
+        self.a = a
+        transposed = transposeA
+        self.m = m
+        self.k = k
+        guard GEMM.backend == .packed, m > 0, k > 0 else {
+            packed = nil
+            return
+        }
+        let count = PackedGEMM.packedLeftCount(m: m, k: k)
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        PackedGEMM.packLeft(a, transposeA: transposeA, m: m, k: k, into: buffer)
+        packed = buffer
+    }
+
+    deinit { packed?.deallocate() }
 }

@@ -62,7 +62,8 @@ enum PackedGEMM {
         _ a: UnsafePointer<Float>, transposeA: Bool,
         _ b: UnsafePointer<Float>, transposeB: Bool,
         into c: UnsafeMutablePointer<Float>,
-        m: Int, n: Int, k: Int, alpha: Float, beta: Float, threaded: Bool = true
+        m: Int, n: Int, k: Int, alpha: Float, beta: Float, threaded: Bool = true,
+        packedA: UnsafePointer<Float>? = nil
     ) {
         let av = MatrixView(a, transposed: transposeA, columns: transposeA ? m : k)
         let bv = MatrixView(b, transposed: transposeB, columns: transposeB ? k : n)
@@ -80,7 +81,8 @@ enum PackedGEMM {
                 guard !rows.isEmpty, !cols.isEmpty else { continue }
                 let workspace = lock.withLock { pool.popLast() } ?? GEMMWorkspace()
                 block(av, bv, c: c, ldc: n, rows: rows, cols: cols, k: k,
-                      alpha: alpha, beta: beta, workspace: workspace)
+                      alpha: alpha, beta: beta, workspace: workspace,
+                      packedA: packedA.map { PackedLeft(base: $0, m: m) })
                 lock.withLock { pool.append(workspace) }
             }
         }
@@ -91,7 +93,7 @@ enum PackedGEMM {
     private static func block(
         _ a: MatrixView, _ b: MatrixView, c: UnsafeMutablePointer<Float>,
         ldc: Int, rows: Range<Int>, cols: Range<Int>, k: Int, alpha: Float, beta: Float,
-        workspace w: GEMMWorkspace
+        workspace w: GEMMWorkspace, packedA: PackedLeft?
     ) {
         let nr = GEMMMicroKernel.nr
         let ncBlock = max(nr, GEMMWorkspace.bBlockFloats / min(GEMMWorkspace.kc, k) / nr * nr)
@@ -101,7 +103,8 @@ enum PackedGEMM {
                 let kc = min(GEMMWorkspace.kc, k - pc)
                 // Later k blocks accumulate onto what the first wrote.
                 let step = Step(a: a, b: b, c: c, ldc: ldc, rows: rows, jc: jc, nc: nc, pc: pc,
-                                kc: kc, alpha: alpha, beta: pc == 0 ? beta : 1, workspace: w)
+                                kc: kc, alpha: alpha, beta: pc == 0 ? beta : 1, workspace: w,
+                                packedA: packedA)
                 if rows.count <= GEMMWorkspace.mc {
                     fewRows(step)
                 } else {
@@ -119,6 +122,53 @@ enum PackedGEMM {
         let jc, nc, pc, kc: Int
         let alpha, beta: Float
         let workspace: GEMMWorkspace
+        let packedA: PackedLeft?
+
+        /// Packed rows i0..<i0+mc of this k block: from the pre-packed A, or packed now.
+        @inline(__always)
+        func panelsOfA(i0: Int, mc: Int) -> UnsafePointer<Float> {
+            if let packedA { return packedA.base + pc * packedA.paddedRows + i0 * kc }
+            GEMMPacking.packA(a, i0: i0, mc: mc, p0: pc, kc: kc, into: workspace.a,
+                              scratch: workspace.vectors)
+            return UnsafePointer(workspace.a)
+        }
+    }
+
+    /// A packed whole by `packLeft`: for each kc block of k, all of its row panels.
+    struct PackedLeft {
+        let base: UnsafePointer<Float>
+        let paddedRows: Int
+
+        init(base: UnsafePointer<Float>, m: Int) {
+            self.base = base
+            paddedRows = PackedGEMM.paddedRows(m)
+        }
+    }
+
+    /// m rounded up to whole row tiles.
+    static func paddedRows(_ m: Int) -> Int {
+        (m + GEMMMicroKernel.mr - 1) / GEMMMicroKernel.mr * GEMMMicroKernel.mr
+    }
+
+    /// Floats `packLeft` writes for an m × k left operand.
+    static func packedLeftCount(m: Int, k: Int) -> Int { paddedRows(m) * k }
+
+    /// Packs all of op(A) [m × k] in the layout the products read, so a left operand used by
+    /// many products (a convolution's weights, once per image) is packed once.
+    static func packLeft(
+        _ a: UnsafePointer<Float>, transposeA: Bool, m: Int, k: Int,
+        into dst: UnsafeMutablePointer<Float>
+    ) {
+        let av = MatrixView(a, transposed: transposeA, columns: transposeA ? m : k)
+        let rows = paddedRows(m)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 32 * 64, alignment: 64)
+            .bindMemory(to: SIMD16<Float>.self, capacity: 32)
+        defer { scratch.deallocate() }
+        for pc in stride(from: 0, to: k, by: GEMMWorkspace.kc) {
+            let kc = min(GEMMWorkspace.kc, k - pc)
+            GEMMPacking.packA(av, i0: 0, mc: m, p0: pc, kc: kc, into: dst + pc * rows,
+                              scratch: scratch)
+        }
     }
 
     /// All rows fit one mc block (the convolutions' small output-channel counts): B is packed one
@@ -127,14 +177,13 @@ enum PackedGEMM {
     @inline(__always)
     private static func fewRows(_ s: Step) {
         let w = s.workspace, mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
-        GEMMPacking.packA(s.a, i0: s.rows.lowerBound, mc: s.rows.count, p0: s.pc, kc: s.kc, 
-                          into: w.a, scratch: w.vectors)
+        let a = s.panelsOfA(i0: s.rows.lowerBound, mc: s.rows.count)
         for jr in stride(from: 0, to: s.nc, by: nr) {
             let cols = min(nr, s.nc - jr)
             GEMMPacking.packB(s.b, p0: s.pc, kc: s.kc, j0: s.jc + jr, nc: cols, into: w.b,
                               scratch: w.vectors)
             for ir in stride(from: 0, to: s.rows.count, by: mr) {
-                tile(s, a: w.a + ir * s.kc, b: w.b, i: s.rows.lowerBound + ir,
+                tile(s, a: a + ir * s.kc, b: w.b, i: s.rows.lowerBound + ir,
                      j: s.jc + jr, rows: min(mr, s.rows.count - ir), cols: cols)
             }
         }
@@ -150,11 +199,10 @@ enum PackedGEMM {
                           scratch: w.vectors)
         for ic in stride(from: s.rows.lowerBound, to: s.rows.upperBound, by: GEMMWorkspace.mc) {
             let mc = min(GEMMWorkspace.mc, s.rows.upperBound - ic)
-            GEMMPacking.packA(s.a, i0: ic, mc: mc, p0: s.pc, kc: s.kc, into: w.a,
-                              scratch: w.vectors)
+            let a = s.panelsOfA(i0: ic, mc: mc)
             for ir in stride(from: 0, to: mc, by: mr) {
                 for jr in stride(from: 0, to: s.nc, by: nr) {
-                    tile(s, a: w.a + ir * s.kc, b: w.b + jr * s.kc, i: ic + ir,
+                    tile(s, a: a + ir * s.kc, b: w.b + jr * s.kc, i: ic + ir,
                          j: s.jc + jr, rows: min(mr, mc - ir), cols: min(nr, s.nc - jr))
                 }
             }
