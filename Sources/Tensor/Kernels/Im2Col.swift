@@ -1,0 +1,155 @@
+/// Unfolding (im2col) and folding (col2im) of one chunk of images, on the calling thread.
+///
+/// Both go through `PhasePlanes`: one channel of one image, zero-padded and split by column
+/// phase (column mod stride), so that every kernel tap's output row is a contiguous run of one
+/// phase plane. Unfolding is then plain copies, folding plain vector adds, and each input value
+/// is split or merged once per channel instead of once per tap.
+extension ConvolutionKernels {
+    /// Unfolds every receptive field of x into a column of `cols`
+    /// ([inChannels·kH·kW, batch·outH·outW]), zeros for padding.
+    static func im2col(_ g: ConvGeometry, x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
+        let planes = PhasePlanes(g)
+        defer { planes.release() }
+        let plane = g.inHeight * g.inWidth
+        for c in 0..<g.inChannels {
+            for n in 0..<g.batch {
+                planes.split(x + (n * g.inChannels + c) * plane)
+                for i in 0..<g.kernelHeight {
+                    for j in 0..<g.kernelWidth {
+                        let r = (c * g.kernelHeight + i) * g.kernelWidth + j
+                        var dst = cols + r * g.columns + n * g.outPlane
+                        for oh in 0..<g.outHeight {
+                            let src = planes.run(row: oh * g.strideHeight + i, tap: j)
+                            dst.update(from: src, count: g.outWidth)
+                            dst += g.outWidth
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Folds columns back into x (which it overwrites), summing each element's contributions
+    /// over kernel taps in (row, column) order.
+    static func col2im(_ g: ConvGeometry, cols: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>) {
+        let planes = PhasePlanes(g)
+        defer { planes.release() }
+        let plane = g.inHeight * g.inWidth
+        for c in 0..<g.inChannels {
+            for n in 0..<g.batch {
+                planes.clear()
+                for i in 0..<g.kernelHeight {
+                    for j in 0..<g.kernelWidth {
+                        let r = (c * g.kernelHeight + i) * g.kernelWidth + j
+                        var src = cols + r * g.columns + n * g.outPlane
+                        for oh in 0..<g.outHeight {
+                            let acc = planes.run(row: oh * g.strideHeight + i, tap: j)
+                            for t in 0..<g.outWidth { acc[t] += src[t] }
+                            src += g.outWidth
+                        }
+                    }
+                }
+                planes.merge(into: x + (n * g.inChannels + c) * plane)
+            }
+        }
+    }
+}
+
+/// One channel of one image, zero-padded, as `stride` planes of its column phases: phase q
+/// holds padded columns q, q + stride, q + 2·stride, ... A tap j at output column ow reads
+/// padded column ow·stride + j, that is phase j mod stride at index ow + j / stride: for
+/// consecutive ow, consecutive values.
+struct PhasePlanes {
+    let g: ConvGeometry
+    /// Padded rows and the length of one phase row.
+    let rows: Int, phaseWidth: Int
+    let values: UnsafeMutablePointer<Float>
+    /// Scratch for one padded row while merging.
+    let line: UnsafeMutablePointer<Float>
+    var count: Int { g.strideWidth * rows * phaseWidth }
+
+    init(_ g: ConvGeometry) {
+        self.g = g
+        rows = max(g.inHeight + 2 * g.padHeight, (g.outHeight - 1) * g.strideHeight + g.kernelHeight)
+        let paddedWidth = max(g.inWidth + 2 * g.padWidth, (g.outWidth - 1) * g.strideWidth + g.kernelWidth)
+        phaseWidth = (paddedWidth + g.strideWidth - 1) / g.strideWidth
+        values = .allocate(capacity: g.strideWidth * rows * phaseWidth)
+        line = .allocate(capacity: phaseWidth * g.strideWidth + 32)
+        values.update(repeating: 0, count: g.strideWidth * rows * phaseWidth)
+    }
+
+    func release() {
+        values.deallocate()
+        line.deallocate()
+    }
+
+    func clear() { values.update(repeating: 0, count: count) }
+
+    /// The run tap `tap` reads in padded row `row`.
+    @inline(__always)
+    func run(row: Int, tap: Int) -> UnsafeMutablePointer<Float> {
+        let s = g.strideWidth
+        return values + ((tap % s) * rows + row) * phaseWidth + tap / s
+    }
+
+    /// Fills the planes from one [inHeight, inWidth] channel. Padding positions are never
+    /// written, so they keep the zeros of `init`.
+    func split(_ x: UnsafePointer<Float>) {
+        let s = g.strideWidth, w = g.inWidth
+        for h in 0..<g.inHeight {
+            let src = x + h * w
+            let r = h + g.padHeight
+            if s == 1 {
+                (values + r * phaseWidth + g.padWidth).update(from: src, count: w)
+                continue
+            }
+            for col in 0..<w {
+                let p = col + g.padWidth
+                values[((p % s) * rows + r) * phaseWidth + p / s] = src[col]
+            }
+        }
+    }
+
+    /// Writes the planes' interior back as one [inHeight, inWidth] channel.
+    func merge(into x: UnsafeMutablePointer<Float>) {
+        let s = g.strideWidth, w = g.inWidth
+        for h in 0..<g.inHeight {
+            let dst = x + h * w
+            let r = h + g.padHeight
+            if s == 1 {
+                dst.update(from: values + r * phaseWidth + g.padWidth, count: w)
+                continue
+            }
+            if s == 2 {
+                interleave(values + r * phaseWidth, values + (rows + r) * phaseWidth, into: line)
+                dst.update(from: line + g.padWidth, count: w)
+                continue
+            }
+            for col in 0..<w {
+                let p = col + g.padWidth
+                dst[col] = values[((p % s) * rows + r) * phaseWidth + p / s]
+            }
+        }
+    }
+
+    /// line[2t] = even[t], line[2t + 1] = odd[t] for t < phaseWidth. Vectors of 32: the pair
+    /// (even, odd) side by side, unshuffled four times; each unshuffle rotates the 5-bit lane
+    /// index right by one bit and four rotations right are one left, so lane (half, t) lands
+    /// on 2t + half.
+    private func interleave(
+        _ even: UnsafePointer<Float>, _ odd: UnsafePointer<Float>, into line: UnsafeMutablePointer<Float>
+    ) {
+        var t = 0
+        while t + 16 <= phaseWidth {
+            var v = SIMD32(lowHalf: UnsafeRawPointer(even + t).loadUnaligned(as: SIMD16<Float>.self),
+                           highHalf: UnsafeRawPointer(odd + t).loadUnaligned(as: SIMD16<Float>.self))
+            for _ in 0..<4 { v = SIMD32(lowHalf: v.evenHalf, highHalf: v.oddHalf) }
+            UnsafeMutableRawPointer(line + 2 * t).storeBytes(of: v, as: SIMD32<Float>.self)
+            t += 16
+        }
+        for t in t..<phaseWidth {
+            line[2 * t] = even[t]
+            line[2 * t + 1] = odd[t]
+        }
+    }
+}
