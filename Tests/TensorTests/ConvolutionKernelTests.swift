@@ -11,11 +11,15 @@ final class ConvolutionKernelTests: XCTestCase {
 
     /// (batch, in, out, input size, kernel, stride, padding): a small plane puts many images
     /// in one chunk, a large one a single image per chunk; 37 and 5 do not divide by 2 or 3.
+    /// Rows of 32 and more take the vector paths of stride 2, with odd and even padding.
     private let cases: [(Int, Int, Int, (Int, Int), (Int, Int), (Int, Int), (Int, Int))] = [
         (37, 3, 5, (4, 4), (4, 4), (2, 2), (1, 1)),
         (5, 2, 4, (33, 31), (3, 3), (1, 1), (1, 1)),
         (19, 6, 3, (1, 1), (1, 1), (1, 1), (0, 0)),
         (7, 4, 2, (9, 6), (2, 3), (2, 1), (0, 1)),
+        (3, 2, 3, (35, 70), (4, 4), (2, 2), (1, 1)),
+        (2, 3, 2, (34, 66), (3, 3), (2, 2), (2, 2)),
+        (2, 1, 2, (8, 40), (4, 4), (3, 3), (0, 0)),
     ]
 
     func testKernelsMatchDirectLoopsForEveryThreadCount() {

@@ -20,7 +20,7 @@ extension ConvolutionKernels {
                         var dst = cols + r * g.columns + n * g.outPlane
                         for oh in 0..<g.outHeight {
                             let src = planes.run(row: oh * g.strideHeight + i, tap: j)
-                            dst.update(from: src, count: g.outWidth)
+                            copyRun(src, dst, count: g.outWidth)
                             dst += g.outWidth
                         }
                     }
@@ -52,6 +52,31 @@ extension ConvolutionKernels {
                 planes.merge(into: x + (n * g.inChannels + c) * plane)
             }
         }
+    }
+}
+
+/// dst[0..<count] = src[0..<count] for the short runs of an unfold, without a call to memmove.
+@inline(__always)
+private func copyRun(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
+    var t = 0
+    while t + 16 <= count {
+        UnsafeMutableRawPointer(dst + t).storeBytes(
+            of: UnsafeRawPointer(src + t).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+        t += 16
+    }
+    if t + 8 <= count {
+        UnsafeMutableRawPointer(dst + t).storeBytes(
+            of: UnsafeRawPointer(src + t).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+        t += 8
+    }
+    if t + 4 <= count {
+        UnsafeMutableRawPointer(dst + t).storeBytes(
+            of: UnsafeRawPointer(src + t).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+        t += 4
+    }
+    while t < count {
+        dst[t] = src[t]
+        t += 1
     }
 }
 
@@ -101,6 +126,23 @@ struct PhasePlanes {
             let r = h + g.padHeight
             if s == 1 {
                 (values + r * phaseWidth + g.padWidth).update(from: src, count: w)
+                continue
+            }
+            if s == 2 {
+                // Even input columns land in one phase, odd ones in the other.
+                let pad = g.padWidth
+                let evens = values + ((pad % 2) * rows + r) * phaseWidth + pad / 2
+                let odds = values + (((pad + 1) % 2) * rows + r) * phaseWidth + (pad + 1) / 2
+                var t = 0
+                while 2 * t + 32 <= w {
+                    let v = UnsafeRawPointer(src + 2 * t).loadUnaligned(as: SIMD32<Float>.self)
+                    UnsafeMutableRawPointer(evens + t).storeBytes(of: v.evenHalf, as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(odds + t).storeBytes(of: v.oddHalf, as: SIMD16<Float>.self)
+                    t += 16
+                }
+                for col in (2 * t)..<w {
+                    if col & 1 == 0 { evens[col / 2] = src[col] } else { odds[col / 2] = src[col] }
+                }
                 continue
             }
             for col in 0..<w {
