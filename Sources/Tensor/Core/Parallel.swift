@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 #if canImport(Accelerate)
 import Accelerate
@@ -20,19 +21,42 @@ public enum Engine {
         #endif
     }
 
-    /// Runs `body(range)` over `0..<count` split into at most `threads` contiguous chunks.
-    /// `grain` is the smallest chunk worth a thread (below ~0.1 ms of work, threading loses).
+    /// Pieces per thread in `parallelFor`: on a shared machine one core can be slowed or
+    /// descheduled mid-loop, and with exactly one piece per thread the other then idles until
+    /// it finishes; with several, the faster thread takes more of them.
+    static let piecesPerThread = 4
+
+    /// Runs `body(range)` over `0..<count` split into contiguous pieces, which at most
+    /// `threads` threads take in turn. `grain` is the smallest piece worth a thread (below
+    /// ~0.1 ms of work, threading loses). The pieces depend only on `count`, `grain` and the
+    /// thread count, never on timing, so a body that computes each index on its own gives the
+    /// same results whichever thread runs which piece.
     @inline(__always)
     public static func parallelFor(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
-        let chunks = min(threads, max(1, count / max(grain, 1)))
-        if chunks <= 1 {
+        let pieces = min(threads * piecesPerThread, max(1, count / max(grain, 1)))
+        if threads <= 1 || pieces <= 1 {
             body(0..<count)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = count * c / chunks
-            let hi = count * (c + 1) / chunks
-            body(lo..<hi)
+        let next = PieceCounter()
+        DispatchQueue.concurrentPerform(iterations: min(threads, pieces)) { _ in
+            while let p = next.take(below: pieces) {
+                body((count * p / pieces)..<(count * (p + 1) / pieces))
+            }
         }
+    }
+}
+
+/// Hands out piece numbers 0, 1, 2, ... to whichever thread asks next.
+final class PieceCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
     }
 }

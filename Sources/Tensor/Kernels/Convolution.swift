@@ -52,45 +52,51 @@ public enum ConvolutionKernels {
 
     /// dw = conv_weight_grad(x, dy) = Σ over images of dy·colsᵀ.
     ///
-    /// Each thread sums its share of the batch into its own partial; the partials are then
-    /// added in thread order.
+    /// The batch is cut into a fixed number of groups (by index only); each group's chunks
+    /// are summed in order into the group's partial, and the partials are added in group
+    /// order, so the result does not depend on which thread took which group.
     public static func weightGradient(
         _ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
         dw: UnsafeMutablePointer<Float>
     ) {
         let size = g.outChannels * g.patchSize
-        let parts = shares(g)
-        let partials = parts > 1 ? Tensor(uninitialized: [parts - 1, size]) : nil
-        forEachChunk(g) { images, c, scratch in
-            let part = parts == 1 ? 0 : share(of: images.lowerBound, batch: g.batch, parts: parts)
-            let target = part == 0 ? dw : partials!.data + (part - 1) * size
-            let first = images.lowerBound == g.batch * part / parts
-            let width = c.columns
-            let dyChunk = channelMajor(dy, images: images, g, scratch: scratch)
-            let cols = scratch.floats(0, count: c.patchSize * width)
-            im2col(c, x: x + images.lowerBound * g.inChannels * g.inHeight * g.inWidth, cols: cols)
-            GEMM.multiply(dyChunk, transposeA: false, cols, transposeB: true, into: target,
-                          m: g.outChannels, n: g.patchSize, k: width, beta: first ? 0 : 1,
-                          threaded: false)
+        let groups = weightGradientGroups(g)
+        let partials = groups > 1 ? Tensor(uninitialized: [groups - 1, size]) : nil
+        let perChunk = chunkImages(g)
+        Engine.parallelFor(groups) { range in
+            let scratch = ConvolutionScratch.take()
+            defer { ConvolutionScratch.give(scratch) }
+            for group in range {
+                let target = group == 0 ? dw : partials!.data + (group - 1) * size
+                let lo = g.batch * group / groups, hi = g.batch * (group + 1) / groups
+                for first in stride(from: lo, to: hi, by: perChunk) {
+                    var c = g
+                    c.batch = min(perChunk, hi - first)
+                    let images = first..<(first + c.batch)
+                    let dyChunk = channelMajor(dy, images: images, g, scratch: scratch)
+                    let cols = scratch.floats(0, count: c.patchSize * c.columns)
+                    im2col(c, x: x + first * g.inChannels * g.inHeight * g.inWidth, cols: cols)
+                    GEMM.multiply(dyChunk, transposeA: false, cols, transposeB: true, into: target,
+                                  m: g.outChannels, n: g.patchSize, k: c.columns,
+                                  beta: first == lo ? 0 : 1, threaded: false)
+                }
+            }
         }
         guard let partials else { return }
-        for part in 0..<(parts - 1) {
-            let src = partials.data + part * size
-            for i in 0..<size { dw[i] += src[i] }
+        Engine.parallelFor(size, grain: Pointwise.grain) { range in
+            for group in 0..<(groups - 1) {
+                let src = partials.data + group * size
+                for i in range { dw[i] += src[i] }
+            }
         }
     }
 
     // MARK: - Chunks
 
-    /// Threads' shares of the batch: contiguous image ranges, by index only.
-    static func shares(_ g: ConvGeometry) -> Int { min(Engine.threads, g.batch) }
-
-    /// Which share image `n` belongs to.
-    private static func share(of n: Int, batch: Int, parts: Int) -> Int {
-        var part = n * parts / batch
-        while batch * (part + 1) / parts <= n { part += 1 }
-        while batch * part / parts > n { part -= 1 }
-        return part
+    /// Groups of the weight gradient: a few per thread so a slowed core does not hold up the
+    /// other, few enough that adding the partials stays cheap beside the products.
+    static func weightGradientGroups(_ g: ConvGeometry) -> Int {
+        Engine.threads == 1 ? 1 : min(g.batch / chunkImages(g), 2 * Engine.threads, g.batch)
     }
 
     /// Images per chunk: enough output positions for whole GEMM tiles (≥ 256 columns), few
@@ -101,22 +107,21 @@ public enum ConvolutionKernels {
         return max(1, min(g.batch, forTiles, forCache))
     }
 
-    /// Calls `body(images, geometry of those images, scratch)` for every chunk of the batch,
-    /// each thread walking its own share in order.
+    /// Calls `body(images, geometry of those images, scratch)` for every chunk of the batch;
+    /// threads take chunks in turn.
     private static func forEachChunk(
         _ g: ConvGeometry, _ body: (Range<Int>, ConvGeometry, ConvolutionScratch) -> Void
     ) {
-        let parts = shares(g), perChunk = chunkImages(g)
-        Engine.parallelFor(parts) { range in
+        let perChunk = chunkImages(g)
+        let chunks = (g.batch + perChunk - 1) / perChunk
+        Engine.parallelFor(chunks) { range in
             let scratch = ConvolutionScratch.take()
             defer { ConvolutionScratch.give(scratch) }
-            for part in range {
-                let lo = g.batch * part / parts, hi = g.batch * (part + 1) / parts
-                for first in stride(from: lo, to: hi, by: perChunk) {
-                    var c = g
-                    c.batch = min(perChunk, hi - first)
-                    body(first..<(first + c.batch), c, scratch)
-                }
+            for chunk in range {
+                var c = g
+                let first = chunk * perChunk
+                c.batch = min(perChunk, g.batch - first)
+                body(first..<(first + c.batch), c, scratch)
             }
         }
     }
