@@ -17,12 +17,11 @@ extension Variable {
                      "batchNorm: training needs more than one value per channel, got input \(shape)")
         let mean = Tensor(shape: [layout.channels])
         let invStd = Tensor(shape: [layout.channels])
-        let xhat = Tensor(uninitialized: shape)
         let out = Tensor(uninitialized: shape)
-        let x = value.data
+        let input = value, x = input.data
         // Raw pointers hoisted out of the loops so they vectorise (class properties would be
         // reloaded on every element).
-        let xh = xhat.data, o = out.data, meanOut = mean.data, invOut = invStd.data
+        let o = out.data, meanOut = mean.data, invOut = invStd.data
 
         Engine.parallelFor(layout.channels) { channels in
             for c in channels {
@@ -52,10 +51,7 @@ extension Variable {
                 let folded = shift - fm * alpha
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
-                    for i in base..<(base + layout.plane) {
-                        xh[i] = (x[i] - fm) * inv
-                        o[i] = x[i] * alpha + folded
-                    }
+                    for i in base..<(base + layout.plane) { o[i] = x[i] * alpha + folded }
                 }
             }
         }
@@ -66,7 +62,7 @@ extension Variable {
         return Variable.record(out, op: "batch_norm", inputs: inputs) { g in
             GradMode.requireFirstOrder("batchNorm")
             let grads = BatchNormKernels.backward(
-                g.value, xhat: xhat, invStd: invStd, gamma: gamma?.value, layout: layout,
+                g.value, input: input, mean: mean, invStd: invStd, gamma: gamma?.value, layout: layout,
                 training: training)
             var result: [Variable?] = [Variable(grads.input)]
             if gamma != nil { result.append(Variable(grads.gamma)) }
@@ -104,24 +100,27 @@ enum BatchNormKernels {
     }
 
     /// dx = γ·σ⁻¹·(g − mean(g) − x̂·mean(g·x̂)) in training (batch statistics depend on x);
-    /// dx = γ·σ⁻¹·g in evaluation. dγ = Σ g·x̂, dβ = Σ g.
+    /// dx = γ·σ⁻¹·g in evaluation. dγ = Σ g·x̂, dβ = Σ g. x̂ = (x − μ)·σ⁻¹ is recomputed from
+    /// the input rather than stored by the forward pass: one write and one tensor less.
     static func backward(
-        _ g: Tensor, xhat: Tensor, invStd: Tensor, gamma: Tensor?, layout: ChannelLayout, training: Bool
+        _ g: Tensor, input: Tensor, mean: Tensor, invStd: Tensor, gamma: Tensor?,
+        layout: ChannelLayout, training: Bool
     ) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
         let dx = Tensor(uninitialized: g.shape)
         let dgamma = Tensor(shape: [layout.channels])
         let dbeta = Tensor(shape: [layout.channels])
         let count = Float(layout.batch * layout.plane)
-        let gd = g.data, xh = xhat.data, dxd = dx.data
+        let gd = g.data, x = input.data, dxd = dx.data
         Engine.parallelFor(layout.channels) { channels in
             for c in channels {
+                let m = mean.data[c], inv = invStd.data[c]
                 var sumG = 0.0, sumGX = 0.0
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
                     var partialG: Float = 0, partialGX: Float = 0
                     for i in base..<(base + layout.plane) {
                         partialG += gd[i]
-                        partialGX += gd[i] * xh[i]
+                        partialGX += gd[i] * ((x[i] - m) * inv)
                     }
                     // Float within one plane, double across planes: accurate and vectorisable.
                     sumG += Double(partialG)
@@ -135,7 +134,7 @@ enum BatchNormKernels {
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
                     for i in base..<(base + layout.plane) {
-                        dxd[i] = k * (gd[i] - meanG - xh[i] * meanGX)
+                        dxd[i] = k * (gd[i] - meanG - (x[i] - m) * inv * meanGX)
                     }
                 }
             }

@@ -175,6 +175,18 @@ struct PhasePlanes {
                     UnsafeMutableRawPointer(odds + t).storeBytes(of: v.oddHalf, as: SIMD16<Float>.self)
                     t += 16
                 }
+                if 2 * t + 16 <= w {
+                    let v = UnsafeRawPointer(src + 2 * t).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(evens + t).storeBytes(of: v.evenHalf, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(odds + t).storeBytes(of: v.oddHalf, as: SIMD8<Float>.self)
+                    t += 8
+                }
+                if 2 * t + 8 <= w {
+                    let v = UnsafeRawPointer(src + 2 * t).loadUnaligned(as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(evens + t).storeBytes(of: v.evenHalf, as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(odds + t).storeBytes(of: v.oddHalf, as: SIMD4<Float>.self)
+                    t += 4
+                }
                 for col in (2 * t)..<w {
                     if col & 1 == 0 { evens[col / 2] = src[col] } else { odds[col / 2] = src[col] }
                 }
@@ -223,6 +235,14 @@ struct PhasePlanes {
             for _ in 0..<4 { v = SIMD32(lowHalf: v.evenHalf, highHalf: v.oddHalf) }
             UnsafeMutableRawPointer(line + 2 * t).storeBytes(of: v, as: SIMD32<Float>.self)
             t += 16
+        }
+        if t + 8 <= phaseWidth {
+            // The same with a 4-bit lane index: three rotations right are one left.
+            var v = SIMD16(lowHalf: UnsafeRawPointer(even + t).loadUnaligned(as: SIMD8<Float>.self),
+                           highHalf: UnsafeRawPointer(odd + t).loadUnaligned(as: SIMD8<Float>.self))
+            for _ in 0..<3 { v = SIMD16(lowHalf: v.evenHalf, highHalf: v.oddHalf) }
+            UnsafeMutableRawPointer(line + 2 * t).storeBytes(of: v, as: SIMD16<Float>.self)
+            t += 8
         }
         for t in t..<phaseWidth {
             line[2 * t] = even[t]
