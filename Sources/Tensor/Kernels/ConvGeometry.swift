@@ -59,6 +59,14 @@ public struct ConvGeometry: Equatable, Sendable {
         return (min(first, last), last)
     }
 
+    /// The kernel covers the whole unpadded input and the output is one value per channel (a
+    /// DCGAN's first and last layers): each image's patch is its input as it lies in memory,
+    /// so the convolution is a plain matrix product, without unfolding.
+    var isDense: Bool {
+        outHeight == 1 && outWidth == 1 && padHeight == 0 && padWidth == 0
+            && kernelHeight == inHeight && kernelWidth == inWidth
+    }
+
     /// Multiply-adds of one forward pass (each of the three kernels costs the same).
     public var multiplyAdds: Int { outChannels * patchSize * columns }
 }

@@ -18,6 +18,17 @@ public enum ConvolutionKernels {
         _ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         y: UnsafeMutablePointer<Float>
     ) {
+        if g.isDense && g.outChannels == 1 {
+            // One output channel: y [1, batch] = w · xᵀ is the same memory as y [batch, 1], and
+            // a row of C wastes less of the register tile than a column would.
+            return GEMM.multiply(weight, transposeA: false, x, transposeB: true, into: y,
+                                 m: 1, n: g.batch, k: g.patchSize)
+        }
+        if g.isDense {
+            // y [batch, out] = x [batch, patch] · wᵀ
+            return GEMM.multiply(x, transposeA: false, weight, transposeB: true, into: y,
+                                 m: g.batch, n: g.outChannels, k: g.patchSize)
+        }
         let w = GEMMLeftOperand(weight, transposeA: false, m: g.outChannels, k: g.patchSize)
         forEachChunk(g) { images, c, scratch in
             let width = c.columns
@@ -40,6 +51,11 @@ public enum ConvolutionKernels {
         _ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>
     ) {
+        if g.isDense {
+            // dx [batch, patch] = dy [batch, out] · w
+            return GEMM.multiply(dy, transposeA: false, weight, transposeB: false, into: dx,
+                                 m: g.batch, n: g.patchSize, k: g.outChannels)
+        }
         let wT = GEMMLeftOperand(weight, transposeA: true, m: g.patchSize, k: g.outChannels)
         forEachChunk(g) { images, c, scratch in
             let width = c.columns
@@ -59,6 +75,11 @@ public enum ConvolutionKernels {
         _ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
         dw: UnsafeMutablePointer<Float>
     ) {
+        if g.isDense {
+            // dw [out, patch] = dyᵀ · x
+            return GEMM.multiply(dy, transposeA: true, x, transposeB: false, into: dw,
+                                 m: g.outChannels, n: g.patchSize, k: g.batch)
+        }
         let size = g.outChannels * g.patchSize
         let groups = weightGradientGroups(g)
         let partials = groups > 1 ? Tensor(uninitialized: [groups - 1, size]) : nil

@@ -12,7 +12,7 @@ enum BenchCommand: Command {
         summary: "Time the reference training step and generator inference on random data.",
         options: [
             OptionSpec(name: "case", valueName: "NAME",
-                       help: "train64 (default), train28, dropout, nobn-d, generate, all, or gemm (GFLOP/s of sgemm on the conv shapes)"),
+                       help: "train64 (default), train28, dropout, nobn-d, generate, all, gemm (GFLOP/s of the convolutions' products) or layers (time of each convolution kernel per layer)"),
             OptionSpec(name: "batch", valueName: "N", help: "batch size (default 64; 256 for generate)"),
             OptionSpec(name: "repetitions", valueName: "N", help: "timed repetitions, median reported (default 5)"),
             OptionSpec(name: "json", valueName: nil, help: "also print one JSON line per case"),
@@ -21,10 +21,11 @@ enum BenchCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws {
         try ThreadOption.apply(arguments)
-        let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all", "gemm"]) ?? "train64"
+        let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all", "gemm", "layers"]) ?? "train64"
         let reps = try arguments.int("repetitions", range: 1...1000) ?? 5
         if name == "gemm" { return benchGEMM(repetitions: reps, json: arguments.flag("json")) }
         let batch = try arguments.int("batch", range: 2...4096)
+        if name == "layers" { return benchLayers(batch: batch ?? 64, repetitions: reps) }
         let names = name == "all" ? ["train64", "train28", "dropout", "nobn-d", "generate"] : [name]
         for n in names {
             let result: StepBenchmark.Result
@@ -43,6 +44,18 @@ enum BenchCommand: Command {
                 Console.info(String(format: "JSON {\"case\": \"%@\", \"ms\": %.3f, \"img_per_s\": %.2f}", n,
                                     result.medianMilliseconds, result.imagesPerSecond))
             }
+        }
+    }
+
+    /// One line per convolution layer: milliseconds and GFLOP/s of each kernel.
+    private static func benchLayers(batch: Int, repetitions: Int) {
+        Console.info(String(format: "%-16@ %22@ %22@ %22@", "layer (batch \(batch))", "forward",
+                            "input gradient", "weight gradient"))
+        for layer in ConvolutionBenchmark.layers(batch: batch) {
+            let times = ConvolutionBenchmark.milliseconds(layer, repetitions: repetitions)
+            let flops = 2 * Double(layer.geometry.multiplyAdds)
+            let cells = times.map { String(format: "%7.2f ms %6.1f GF/s", $0, flops / $0 / 1e6) }
+            Console.info(String(format: "%-16@ ", layer.name) + cells.joined(separator: " "))
         }
     }
 
