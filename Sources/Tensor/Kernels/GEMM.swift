@@ -89,6 +89,9 @@ public final class GEMMLeftOperand: @unchecked Sendable {
     let transposed: Bool
     let m: Int, k: Int
     let packed: UnsafeMutablePointer<Float>?
+    /// Owns `packed`; from the buffer pool, so a training step reuses the same block instead of
+    /// mapping and page-faulting a fresh one for every convolution.
+    private let storage: Tensor?
 
     /// `a` must stay valid and unchanged while this operand is used.
     public init(_ a: UnsafePointer<Float>, transposeA: Bool, m: Int, k: Int) {
@@ -98,13 +101,12 @@ public final class GEMMLeftOperand: @unchecked Sendable {
         self.k = k
         guard GEMM.backend == .packed, m > 0, k > 0 else {
             packed = nil
+            storage = nil
             return
         }
-        let count = PackedGEMM.packedLeftCount(m: m, k: k)
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
-        PackedGEMM.packLeft(a, transposeA: transposeA, m: m, k: k, into: buffer)
-        packed = buffer
+        let buffer = Tensor(uninitialized: [PackedGEMM.packedLeftCount(m: m, k: k)])
+        PackedGEMM.packLeft(a, transposeA: transposeA, m: m, k: k, into: buffer.data)
+        packed = buffer.data
+        storage = buffer
     }
-
-    deinit { packed?.deallocate() }
 }
