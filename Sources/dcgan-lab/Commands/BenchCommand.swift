@@ -1,4 +1,5 @@
 import Foundation
+import Evaluation
 import GAN
 import Tensor
 
@@ -12,7 +13,7 @@ enum BenchCommand: Command {
         summary: "Time the reference training step and generator inference on random data.",
         options: [
             OptionSpec(name: "case", valueName: "NAME",
-                       help: "train64 (default), train28, dropout, nobn-d, generate, all, gemm (GFLOP/s of the convolutions' products) or layers (time of each convolution kernel per layer)"),
+                       help: "train64 (default), train28, dropout, nobn-d, generate, all, gemm (GFLOP/s of the convolutions' products), layers (time of each convolution kernel per layer) or inception (FID feature extraction at 299x299)"),
             OptionSpec(name: "batch", valueName: "N", help: "batch size (default 64; 256 for generate)"),
             OptionSpec(name: "repetitions", valueName: "N", help: "timed repetitions, median reported (default 5)"),
             OptionSpec(name: "json", valueName: nil, help: "also print one JSON line per case"),
@@ -21,11 +22,14 @@ enum BenchCommand: Command {
 
     static func run(_ arguments: ParsedArguments) throws {
         try ThreadOption.apply(arguments)
-        let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all", "gemm", "layers"]) ?? "train64"
+        let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all", "gemm", "layers", "inception"]) ?? "train64"
         let reps = try arguments.int("repetitions", range: 1...1000) ?? 5
         if name == "gemm" { return benchGEMM(repetitions: reps, json: arguments.flag("json")) }
         let batch = try arguments.int("batch", range: 2...4096)
         if name == "layers" { return benchLayers(batch: batch ?? 64, repetitions: reps) }
+        if name == "inception" {
+            return benchInception(batch: batch ?? 16, repetitions: reps, json: arguments.flag("json"))
+        }
         let names = name == "all" ? ["train64", "train28", "dropout", "nobn-d", "generate"] : [name]
         for n in names {
             let result: StepBenchmark.Result
@@ -44,6 +48,17 @@ enum BenchCommand: Command {
                 Console.info(String(format: "JSON {\"case\": \"%@\", \"ms\": %.3f, \"img_per_s\": %.2f}", n,
                                     result.medianMilliseconds, result.imagesPerSecond))
             }
+        }
+    }
+
+    /// Images per second of Inception-v3 pool3 features at 299x299 (64 images per timing).
+    private static func benchInception(batch: Int, repetitions: Int, json: Bool) {
+        let rate = InceptionBenchmark.imagesPerSecond(batchSize: batch, images: 64, repetitions: repetitions)
+        let memory = StepBenchmark.peakMemoryMiB().map { String(format: "  peak %.0f MiB", $0) } ?? ""
+        Console.info(String(format: "inception-pool3 299x299      batch %4d  %.2f img/s  %d threads", batch,
+                            rate, Engine.threads) + memory)
+        if json {
+            Console.info(String(format: "JSON {\"case\": \"inception\", \"img_per_s\": %.3f}", rate))
         }
     }
 
