@@ -47,13 +47,16 @@ public final class Adam: Optimizer {
         let stepSize = lr / correction1
         let (b1, b2, eps, decoupled) = (beta1, beta2, self.eps, self.decoupled)
         let w = theta.data, g = grad.data, mm = m.data, vv = v.data
-        for i in 0..<theta.count {
-            var gi = g[i]
-            if decoupled { w[i] *= 1 - lr * decay } else if decay != 0 { gi += decay * w[i] }
-            mm[i] = b1 * mm[i] + (1 - b1) * gi
-            vv[i] = b2 * vv[i] + (1 - b2) * gi * gi
-            let denominator = vv[i].squareRoot() / correction2Root + eps
-            w[i] -= stepSize * mm[i] / denominator
+        // Each element on its own: split across threads, the same values for any split.
+        Engine.parallelFor(theta.count, grain: 1 << 15) { range in
+            for i in range {
+                var gi = g[i]
+                if decoupled { w[i] *= 1 - lr * decay } else if decay != 0 { gi += decay * w[i] }
+                mm[i] = b1 * mm[i] + (1 - b1) * gi
+                vv[i] = b2 * vv[i] + (1 - b2) * gi * gi
+                let denominator = vv[i].squareRoot() / correction2Root + eps
+                w[i] -= stepSize * mm[i] / denominator
+            }
         }
     }
 
