@@ -49,6 +49,11 @@ final class ConvolutionKernelTests: XCTestCase {
                 assertClose(y, expected.y, "forward \(label)")
                 assertClose(dx, expected.dx, "input gradient \(label)")
                 assertClose(dw, expected.dw, "weight gradient \(label)")
+                var yBoth = [Float](repeating: .nan, count: dy.count)
+                var dwBoth = [Float](repeating: .nan, count: w.count)
+                ConvolutionKernels.forwardAndWeightGradient(g, x: x, weight: w, dy: dy, y: &yBoth, dw: &dwBoth)
+                XCTAssertEqual(yBoth.map(\.bitPattern), y.map(\.bitPattern), "fused forward, \(label)")
+                XCTAssertEqual(dwBoth.map(\.bitPattern), dw.map(\.bitPattern), "fused weight gradient, \(label)")
                 var again = [Float](repeating: 0, count: w.count)
                 ConvolutionKernels.weightGradient(g, x: x, dy: dy, dw: &again)
                 XCTAssertEqual(again.map(\.bitPattern), dw.map(\.bitPattern),

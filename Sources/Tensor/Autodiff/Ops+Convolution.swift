@@ -36,10 +36,12 @@ extension Variable {
         return Variable.convolutionInputGradient(self, weight, g)
     }
 
-    /// conv(x, w).
-    static func convolve(_ x: Variable, _ w: Variable, _ g: ConvGeometry) -> Variable {
-        let y = Tensor(uninitialized: g.yShape)
-        ConvolutionKernels.forward(g, x: x.value.data, weight: w.value.data, y: y.data)
+    /// conv(x, w); `y` is its value when already computed.
+    static func convolve(_ x: Variable, _ w: Variable, _ g: ConvGeometry, value known: Tensor? = nil) -> Variable {
+        let y = known ?? Tensor(uninitialized: g.yShape)
+        if known == nil {
+            ConvolutionKernels.forward(g, x: x.value.data, weight: w.value.data, y: y.data)
+        }
         return record(y, op: "conv2d", inputs: [x, w]) { dy in
             [x.requiresGrad ? convolutionInputGradient(dy, w, g) : nil,
              w.requiresGrad ? convolutionWeightGradient(x, dy, g) : nil]
@@ -50,15 +52,26 @@ extension Variable {
         let dx = Tensor(uninitialized: g.xShape)
         ConvolutionKernels.inputGradient(g, dy: dy.value.data, weight: w.value.data, dx: dx.data)
         return record(dx, op: "conv2d_input_grad", inputs: [dy, w]) { gx in
-            [dy.requiresGrad ? convolve(gx, w, g) : nil,
-             w.requiresGrad ? convolutionWeightGradient(gx, dy, g) : nil]
+            guard dy.requiresGrad && w.requiresGrad else {
+                return [dy.requiresGrad ? convolve(gx, w, g) : nil,
+                        w.requiresGrad ? convolutionWeightGradient(gx, dy, g) : nil]
+            }
+            // Both adjoints unfold gx: compute them in one pass.
+            let y = Tensor(uninitialized: g.yShape), dw = Tensor(uninitialized: g.weightShape)
+            ConvolutionKernels.forwardAndWeightGradient(
+                g, x: gx.value.data, weight: w.value.data, dy: dy.value.data, y: y.data, dw: dw.data)
+            return [convolve(gx, w, g, value: y), convolutionWeightGradient(gx, dy, g, value: dw)]
         }
     }
 
-    /// conv_weight_grad(x, dy).
-    static func convolutionWeightGradient(_ x: Variable, _ dy: Variable, _ g: ConvGeometry) -> Variable {
-        let dw = Tensor(uninitialized: g.weightShape)
-        ConvolutionKernels.weightGradient(g, x: x.value.data, dy: dy.value.data, dw: dw.data)
+    /// conv_weight_grad(x, dy); `dw` is its value when already computed.
+    static func convolutionWeightGradient(
+        _ x: Variable, _ dy: Variable, _ g: ConvGeometry, value known: Tensor? = nil
+    ) -> Variable {
+        let dw = known ?? Tensor(uninitialized: g.weightShape)
+        if known == nil {
+            ConvolutionKernels.weightGradient(g, x: x.value.data, dy: dy.value.data, dw: dw.data)
+        }
         return record(dw, op: "conv2d_weight_grad", inputs: [x, dy]) { gw in
             [x.requiresGrad ? convolutionInputGradient(dy, gw, g) : nil,
              dy.requiresGrad ? convolve(x, gw, g) : nil]

@@ -34,16 +34,24 @@ public enum ConvolutionKernels {
             let width = c.columns
             let cols = scratch.floats(0, count: c.patchSize * width)
             im2col(c, x: x + images.lowerBound * g.inChannels * g.inHeight * g.inWidth, cols: cols)
-            let yChunk = y + images.lowerBound * g.outChannels * g.outPlane
-            if c.batch == 1 {
-                GEMM.multiply(w, cols, transposeB: false, into: yChunk, n: width, threaded: false)
-            } else {
-                let product = scratch.floats(1, count: g.outChannels * width)
-                GEMM.multiply(w, cols, transposeB: false, into: product, n: width, threaded: false)
-                channelMajorToBatchMajor(product, yChunk, batch: c.batch, channels: g.outChannels,
-                                         plane: g.outPlane)
-            }
+            multiplyChunk(w, cols: cols, c, into: y + images.lowerBound * g.outChannels * g.outPlane,
+                          scratch: scratch)
         }
+    }
+
+    /// The chunk's y (NCHW) = w · cols: for one image the product is its slice as it lies,
+    /// for several it is permuted from scratch.
+    private static func multiplyChunk(
+        _ w: GEMMLeftOperand, cols: UnsafePointer<Float>, _ c: ConvGeometry,
+        into yChunk: UnsafeMutablePointer<Float>, scratch: ConvolutionScratch
+    ) {
+        if c.batch == 1 {
+            return GEMM.multiply(w, cols, transposeB: false, into: yChunk, n: c.columns, threaded: false)
+        }
+        let product = scratch.floats(1, count: c.outChannels * c.columns)
+        GEMM.multiply(w, cols, transposeB: false, into: product, n: c.columns, threaded: false)
+        channelMajorToBatchMajor(product, yChunk, batch: c.batch, channels: c.outChannels,
+                                 plane: c.outPlane)
     }
 
     /// dx = conv_input_grad(dy, w): also a transposed convolution's forward pass.
@@ -80,6 +88,31 @@ public enum ConvolutionKernels {
             return GEMM.multiply(dy, transposeA: true, x, transposeB: false, into: dw,
                                  m: g.outChannels, n: g.patchSize, k: g.batch)
         }
+        weightGradientPass(g, x: x, dy: dy, dw: dw, alsoForward: nil)
+    }
+
+    /// y = conv(x, w) and dw = conv_weight_grad(x, dy) together. A transposed convolution's
+    /// backward needs both for the same x; unfolding each chunk once for both products saves
+    /// one of the two unfoldings. The values are those of `forward` and `weightGradient`.
+    public static func forwardAndWeightGradient(
+        _ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        dy: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, dw: UnsafeMutablePointer<Float>
+    ) {
+        if g.isDense {
+            forward(g, x: x, weight: weight, y: y)
+            return weightGradient(g, x: x, dy: dy, dw: dw)
+        }
+        let w = GEMMLeftOperand(weight, transposeA: false, m: g.outChannels, k: g.patchSize)
+        weightGradientPass(g, x: x, dy: dy, dw: dw, alsoForward: (w, y))
+    }
+
+    /// The weight gradient's walk over the batch; with `alsoForward`, each unfolded chunk is
+    /// also multiplied by the weights into y.
+    private static func weightGradientPass(
+        _ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+        dw: UnsafeMutablePointer<Float>,
+        alsoForward: (weight: GEMMLeftOperand, y: UnsafeMutablePointer<Float>)?
+    ) {
         let size = g.outChannels * g.patchSize
         let groups = weightGradientGroups(g)
         let partials = groups > 1 ? Tensor(uninitialized: [groups - 1, size]) : nil
@@ -100,6 +133,10 @@ public enum ConvolutionKernels {
                     GEMM.multiply(dyChunk, transposeA: false, cols, transposeB: true, into: target,
                                   m: g.outChannels, n: g.patchSize, k: c.columns,
                                   beta: first == lo ? 0 : 1, threaded: false)
+                    if let (w, y) = alsoForward {
+                        multiplyChunk(w, cols: cols, c, into: y + first * g.outChannels * g.outPlane,
+                                      scratch: scratch)
+                    }
                 }
             }
         }
