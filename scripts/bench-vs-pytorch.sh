@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Side-by-side speed of dcgan-lab and the PyTorch peer benchmark on this machine.
+# Side-by-side speed of dcgan-lab and the PyTorch peer benchmarks on this machine.
 # Runs each case ROUNDS times, alternating ours and PyTorch's so both see the same machine
-# load, and prints the median images per second of each and their ratio.
+# load, and prints the median images per second of each, their ratio, and the median peak
+# resident memory of each process (MiB, from /usr/bin/time).
 #
 #   scripts/bench-vs-pytorch.sh [ROUNDS] [THREADS] [CASE...]
-# CASE is any of train64 train28 dropout nobn-d generate64 (default: all).
+# CASE is any of train64 train28 dropout nobn-d generate64 inception (default: all).
 # Needs PyTorch in $TORCH_PYTHON (default ~/torch-venv/bin/python) and ../shared/bench.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,33 +13,48 @@ rounds="${1:-3}"
 threads="${2:-2}"
 python="${TORCH_PYTHON:-$HOME/torch-venv/bin/python}"
 peer="${PEER_BENCH:-$root/../shared/bench/pytorch_dcgan_bench.py}"
+inception_peer="$root/scripts/pytorch_inception_bench.py"
 (cd "$root" && swift build -c release --product dcgan-lab >&2)
 ours="$root/.build/release/dcgan-lab"
 
-# case name : our bench case : peer arguments
+# case name : our bench arguments : peer script : peer arguments
 cases=(
-    "train64:train64:--variant base"
-    "train28:train28:--variant dcgan28"
-    "dropout:dropout:--variant dropout"
-    "nobn-d:nobn-d:--variant nobn_d"
-    "generate64:generate:--variant base --infer"
+    "train64:--case train64 --repetitions 5:$peer:--variant base --iters 10 --warmup 3"
+    "train28:--case train28 --repetitions 5:$peer:--variant dcgan28 --iters 10 --warmup 3"
+    "dropout:--case dropout --repetitions 5:$peer:--variant dropout --iters 10 --warmup 3"
+    "nobn-d:--case nobn-d --repetitions 5:$peer:--variant nobn_d --iters 10 --warmup 3"
+    "generate64:--case generate --repetitions 5:$peer:--variant base --infer --iters 10 --warmup 3"
+    "inception:--case inception --repetitions 3:$inception_peer:--images 64 --repeats 3"
 )
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+rate() { sed -n 's/^JSON .*"img_per_s": \([0-9.]*\).*/\1/p'; }
+memory_file=$(mktemp)
+trap 'rm -f "$memory_file"' EXIT
+# Runs a command under /usr/bin/time; prints its images per second, then its peak RSS in MiB.
+measure() {
+    local out
+    out=$(/usr/bin/time -o "$memory_file" -f "%M" "$@" | rate)
+    echo "$out $(awk '{printf "%.0f", $1 / 1024}' "$memory_file")"
+}
 
-printf "%-12s %12s %12s %8s   (threads %s, %s rounds, medians)\n" case "ours img/s" "torch img/s" ratio "$threads" "$rounds"
+printf "%-12s %12s %12s %8s %10s %10s   (threads %s, %s rounds, medians)\n" \
+    case "ours img/s" "torch img/s" ratio "ours MiB" "torch MiB" "$threads" "$rounds"
 wanted=("${@:3}")
 for spec in "${cases[@]}"; do
-    IFS=: read -r name mine theirs <<<"$spec"
+    IFS=: read -r name mine script theirs <<<"$spec"
     if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
-    our_rates=(); peer_rates=()
+    our_rates=(); peer_rates=(); our_mem=(); peer_mem=()
     for _ in $(seq "$rounds"); do
-        our_rates+=("$("$ours" bench --case "$mine" --threads "$threads" --repetitions 5 --json \
-            | sed -n 's/^JSON .*"img_per_s": \([0-9.]*\).*/\1/p')")
         # shellcheck disable=SC2086
-        peer_rates+=("$("$python" "$peer" $theirs --threads "$threads" --iters 10 --warmup 3 \
-            | sed -n 's/^JSON .*"img_per_s": \([0-9.]*\).*/\1/p')")
+        read -r r m < <(measure "$ours" bench $mine --threads "$threads" --json)
+        our_rates+=("$r"); our_mem+=("$m")
+        # shellcheck disable=SC2086
+        read -r r m < <(measure "$python" "$script" $theirs --threads "$threads")
+        peer_rates+=("$r"); peer_mem+=("$m")
     done
     a=$(printf "%s\n" "${our_rates[@]}" | median)
     b=$(printf "%s\n" "${peer_rates[@]}" | median)
-    printf "%-12s %12.1f %12.1f %8.2f\n" "$name" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {print a / b}')"
+    printf "%-12s %12.1f %12.1f %8.2f %10s %10s\n" "$name" "$a" "$b" \
+        "$(awk -v a="$a" -v b="$b" 'BEGIN {print a / b}')" \
+        "$(printf "%s\n" "${our_mem[@]}" | median)" "$(printf "%s\n" "${peer_mem[@]}" | median)"
 done
