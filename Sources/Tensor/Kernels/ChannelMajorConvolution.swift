@@ -44,11 +44,14 @@ public struct ChannelMajorMap {
 
 /// Inference kernels on `ChannelMajorMap`s: convolution with bias and ReLU, pooling.
 public enum ChannelMajorKernels {
-    /// Most bytes of unfolded patches held at once; larger images are unfolded in groups.
-    static let columnBudget = 64 << 20
-
     /// relu(conv(x, w) + bias) written to output channels `offset..<offset + out` of `y`.
     /// `weight` is [out, in·kH·kW]; `y` must have x's batch and the output size.
+    ///
+    /// The output columns (batch · outH · outW) are cut into chunks that threads take in turn;
+    /// a chunk is unfolded into a buffer that stays in L2, multiplied, and given its bias and
+    /// ReLU while still in cache. Unfolding and multiplying the whole batch at once streamed
+    /// every operand through memory: packing B took 16% of the time. Each output value is
+    /// computed by one chunk in a fixed order, so results do not depend on the threads.
     public static func convolutionReLU(
         _ x: ChannelMajorMap, weight: Tensor, bias: Tensor, kernel: (Int, Int),
         stride: (Int, Int), padding: (Int, Int), into y: ChannelMajorMap, offset: Int
@@ -59,79 +62,73 @@ public enum ChannelMajorKernels {
             weight.count == out * patch && bias.count == out && y.batch == x.batch,
             "convolution: weight \(weight.shape) for \(x.channels) channels")
         let pointwise = kernel == (1, 1) && stride == (1, 1) && padding == (0, 0)
-        let oPlane = y.plane
-        let total = x.batch * oPlane
-        let perImage = patch * oPlane * MemoryLayout<Float>.stride
-        let group = pointwise ? x.batch : max(1, min(x.batch, columnBudget / max(perImage, 1)))
-        let cols = pointwise ? nil : Tensor(uninitialized: [patch, group * oPlane])
-        let product = group < x.batch ? Tensor(uninitialized: [out, group * oPlane]) : nil
-
-        for first in Swift.stride(from: 0, to: x.batch, by: group) {
-            let count = min(group, x.batch - first)
-            var b: UnsafePointer<Float> = UnsafePointer(x.storage.data)
-            if let cols {
-                unfold(
-                    x, images: first..<(first + count), kernel: kernel, stride: stride,
-                    padding: padding, outHeight: y.height, outWidth: y.width, into: cols.data)
-                b = UnsafePointer(cols.data)
-            }
-            guard let product else {
-                GEMM.multiply(
-                    weight.data, transposeA: false, b, transposeB: false,
-                    into: y.channel(offset), m: out, n: total, k: patch)
-                continue
-            }
-            // A group of images fills part of every output row: multiply, then place.
-            let width = count * oPlane
-            GEMM.multiply(
-                weight.data, transposeA: false, b, transposeB: false, into: product.data,
-                m: out, n: width, k: patch)
-            for r in 0..<out {
-                (y.channel(offset) + r * total + first * oPlane).update(
-                    from: product.data + r * width, count: width)
+        let total = x.batch * y.plane
+        let w = GEMMLeftOperand(weight.data, transposeA: false, m: out, k: patch)
+        // Whole 32-column tiles; the unfolded chunk within ~1 MiB.
+        let width = max(32, min(4096, (1 << 18) / max(patch, 1)) / 32 * 32)
+        let chunks = (total + width - 1) / width
+        let yBase = y.channel(offset), b = bias.data
+        Engine.parallelFor(chunks) { range in
+            let scratch = ConvolutionScratch.take()
+            defer { ConvolutionScratch.give(scratch) }
+            for chunk in range {
+                let first = chunk * width, count = min(width, total - first)
+                if pointwise {
+                    GEMM.multiply(w, x.storage.data + first, transposeB: false, into: yBase + first,
+                                  n: count, threaded: false, ldb: total, ldc: total)
+                } else {
+                    let cols = scratch.floats(0, count: patch * count)
+                    unfold(x, columns: first..<(first + count), kernel: kernel, stride: stride,
+                           padding: padding, outHeight: y.height, outWidth: y.width, into: cols)
+                    GEMM.multiply(w, cols, transposeB: false, into: yBase + first, n: count,
+                                  threaded: false, ldc: total)
+                }
+                for r in 0..<out {
+                    let row = yBase + r * total + first, shift = b[r]
+                    for i in 0..<count { row[i] = max(row[i] + shift, 0) }
+                }
             }
         }
-        addBiasReLU(y.channel(offset), bias: bias.data, rows: out, length: total)
     }
 
-    /// im2col for images `images` of a channel-major map: row (c, i, j) of `cols` holds
-    /// x[c, n, oh·s − p + i, ow·s − p + j] for every (n, oh, ow), zero outside the image.
+    /// im2col for output columns `columns` (positions n·outH·outW + oh·outW + ow) of a
+    /// channel-major map: row (c, i, j) of `cols` holds x[c, n, oh·s − p + i, ow·s − p + j]
+    /// for each of those positions, zero outside the image.
     static func unfold(
-        _ x: ChannelMajorMap, images: Range<Int>, kernel: (Int, Int), stride: (Int, Int),
+        _ x: ChannelMajorMap, columns: Range<Int>, kernel: (Int, Int), stride: (Int, Int),
         padding: (Int, Int), outHeight: Int, outWidth: Int, into cols: UnsafeMutablePointer<Float>
     ) {
         let rows = x.channels * kernel.0 * kernel.1
-        let width = images.count * outHeight * outWidth
-        Engine.parallelFor(rows) { range in
-            for r in range {
-                let c = r / (kernel.0 * kernel.1)
-                let i = (r / kernel.1) % kernel.0
-                let j = r % kernel.1
-                let valid = validOutputs(
-                    outWidth, inWidth: x.width, stride: stride.1, offset: j - padding.1)
-                var dst = cols + r * width
-                for n in images {
-                    let src = x.channel(c) + n * x.plane
-                    for oh in 0..<outHeight {
-                        let ih = oh * stride.0 - padding.0 + i
-                        guard ih >= 0 && ih < x.height else {
-                            dst.update(repeating: 0, count: outWidth)
-                            dst += outWidth
-                            continue
-                        }
-                        let line = src + ih * x.width
-                        dst.update(repeating: 0, count: valid.lowerBound)
-                        if stride.1 == 1 {
-                            (dst + valid.lowerBound).update(
-                                from: line + valid.lowerBound + j - padding.1, count: valid.count)
-                        } else {
-                            for ow in valid { dst[ow] = line[ow * stride.1 - padding.1 + j] }
-                        }
-                        (dst + valid.upperBound).update(
-                            repeating: 0, count: outWidth - valid.upperBound)
-                        dst += outWidth
+        let outPlane = outHeight * outWidth
+        for r in 0..<rows {
+            let c = r / (kernel.0 * kernel.1)
+            let i = (r / kernel.1) % kernel.0
+            let j = r % kernel.1
+            let valid = validOutputs(outWidth, inWidth: x.width, stride: stride.1, offset: j - padding.1)
+            var dst = cols + r * columns.count
+            var position = columns.lowerBound
+            while position < columns.upperBound {
+                // One run: consecutive outputs of one output row.
+                let n = position / outPlane, rest = position % outPlane
+                let oh = rest / outWidth, start = rest % outWidth
+                let end = min(outWidth, start + columns.upperBound - position)
+                let ih = oh * stride.0 - padding.0 + i
+                if ih < 0 || ih >= x.height {
+                    dst.update(repeating: 0, count: end - start)
+                } else {
+                    let line = x.channel(c) + n * x.plane + ih * x.width - padding.1 + j
+                    let lo = min(max(valid.lowerBound, start), end)
+                    let hi = max(min(valid.upperBound, end), lo)
+                    dst.update(repeating: 0, count: lo - start)
+                    if stride.1 == 1 {
+                        (dst + lo - start).update(from: line + lo, count: hi - lo)
+                    } else {
+                        for ow in lo..<hi { dst[ow - start] = line[ow * stride.1] }
                     }
+                    (dst + hi - start).update(repeating: 0, count: end - hi)
                 }
+                dst += end - start
+                position += end - start
             }
         }
     }
@@ -142,20 +139,6 @@ public enum ChannelMajorKernels {
         let low = offset >= 0 ? 0 : (-offset + stride - 1) / stride
         let high = inWidth - 1 - offset < 0 ? 0 : (inWidth - 1 - offset) / stride + 1
         return min(low, count)..<max(min(high, count), min(low, count))
-    }
-
-    /// row[r][i] = max(row[r][i] + bias[r], 0).
-    static func addBiasReLU(
-        _ rowsStart: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int,
-        length: Int
-    ) {
-        Engine.parallelFor(rows) { range in
-            for r in range {
-                let row = rowsStart + r * length
-                let b = bias[r]
-                for i in 0..<length { row[i] = max(row[i] + b, 0) }
-            }
-        }
     }
 
     /// dst[i][o] = src[o][i] for blocks of `plane` values: swaps the first two axes.

@@ -66,19 +66,39 @@ public enum GEMM {
     }
 
     /// C[m×n] = alpha · op(A) · op(B) + beta · C with op(A) prepared once for many products.
+    /// `ldb` and `ldc` are the row lengths of the stored B and C when these are column blocks
+    /// of wider matrices (default: their own widths).
     public static func multiply(
         _ left: GEMMLeftOperand, _ b: UnsafePointer<Float>, transposeB: Bool,
         into c: UnsafeMutablePointer<Float>, n: Int, alpha: Float = 1, beta: Float = 0,
-        threaded: Bool = true
+        threaded: Bool = true, ldb: Int? = nil, ldc: Int? = nil
     ) {
-        guard let packed = left.packed, backend == .packed, n > 0, left.k > 0 else {
-            multiply(left.a, transposeA: left.transposed, b, transposeB: transposeB, into: c,
-                     m: left.m, n: n, k: left.k, alpha: alpha, beta: beta, threaded: threaded)
-            return
+        guard n > 0, left.m > 0 else { return }
+        let ldbValue = ldb ?? (transposeB ? left.k : n), ldcValue = ldc ?? n
+        if let packed = left.packed, backend == .packed, left.k > 0 {
+            return PackedGEMM.multiply(
+                left.a, transposeA: left.transposed, b, transposeB: transposeB, into: c,
+                m: left.m, n: n, k: left.k, alpha: alpha, beta: beta, threaded: threaded,
+                packedA: UnsafePointer(packed), ldb: ldbValue, ldc: ldcValue)
         }
-        PackedGEMM.multiply(left.a, transposeA: left.transposed, b, transposeB: transposeB,
-                            into: c, m: left.m, n: n, k: left.k, alpha: alpha, beta: beta,
-                            threaded: threaded, packedA: UnsafePointer(packed))
+        if ldb == nil && ldc == nil {
+            return multiply(left.a, transposeA: left.transposed, b, transposeB: transposeB, into: c,
+                            m: left.m, n: n, k: left.k, alpha: alpha, beta: beta, threaded: threaded)
+        }
+        precondition(left.k > 0, "GEMM: strided product with k = 0")
+        switch backend {
+        case .packed:
+            PackedGEMM.multiply(left.a, transposeA: left.transposed, b, transposeB: transposeB,
+                                into: c, m: left.m, n: n, k: left.k, alpha: alpha, beta: beta,
+                                threaded: threaded, ldb: ldbValue, ldc: ldcValue)
+        case .blas:
+            cblas_sgemm(
+                CblasRowMajor, left.transposed ? CblasTrans : CblasNoTrans,
+                transposeB ? CblasTrans : CblasNoTrans,
+                Int32(left.m), Int32(n), Int32(left.k), alpha,
+                left.a, Int32(left.transposed ? left.m : left.k),
+                b, Int32(ldbValue), beta, c, Int32(ldcValue))
+        }
     }
 }
 

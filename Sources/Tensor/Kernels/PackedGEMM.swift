@@ -63,10 +63,10 @@ enum PackedGEMM {
         _ b: UnsafePointer<Float>, transposeB: Bool,
         into c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, alpha: Float, beta: Float, threaded: Bool = true,
-        packedA: UnsafePointer<Float>? = nil
+        packedA: UnsafePointer<Float>? = nil, ldb: Int? = nil, ldc: Int? = nil
     ) {
         let av = MatrixView(a, transposed: transposeA, columns: transposeA ? m : k)
-        let bv = MatrixView(b, transposed: transposeB, columns: transposeB ? k : n)
+        let bv = MatrixView(b, transposed: transposeB, columns: ldb ?? (transposeB ? k : n))
         let mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
         let mTiles = (m + mr - 1) / mr, nTiles = (n + nr - 1) / nr
         let parts = !threaded || m * n * k < threadingThreshold ? 1 : min(Engine.threads, max(mTiles, nTiles))
@@ -80,7 +80,7 @@ enum PackedGEMM {
                 let cols = splitRows ? 0..<n : (lo * nr)..<min(hi * nr, n)
                 guard !rows.isEmpty, !cols.isEmpty else { continue }
                 let workspace = lock.withLock { pool.popLast() } ?? GEMMWorkspace()
-                block(av, bv, c: c, ldc: n, rows: rows, cols: cols, k: k,
+                block(av, bv, c: c, ldc: ldc ?? n, rows: rows, cols: cols, k: k,
                       alpha: alpha, beta: beta, workspace: workspace,
                       packedA: packedA.map { PackedLeft(base: $0, m: m) })
                 lock.withLock { pool.append(workspace) }
