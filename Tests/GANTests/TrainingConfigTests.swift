@@ -26,7 +26,18 @@ final class TrainingConfigTests: XCTestCase {
         config.variant = "reference-dropout"
         config.subset = 5000
         config.seed = 42
+        config.batchNormWeightDecay = false
         XCTAssertEqual(try TrainingConfig.decode(config.encoded(), label: "saved"), config)
+    }
+
+    /// Decay covers batch norm unless the config says otherwise; the key takes only booleans.
+    func testBatchNormWeightDecayKey() throws {
+        XCTAssertTrue(try TrainingConfig.decode(Data("{}".utf8), label: "cfg").batchNormWeightDecay)
+        let off = try TrainingConfig.decode(Data(#"{"batchnorm_weight_decay": false}"#.utf8), label: "cfg")
+        XCTAssertFalse(off.batchNormWeightDecay)
+        XCTAssertThrowsError(try TrainingConfig.decode(Data(#"{"batchnorm_weight_decay": "no"}"#.utf8), label: "cfg")) {
+            XCTAssertTrue("\($0)".contains("batchnorm_weight_decay"), "\($0)")
+        }
     }
 
     func testPresetsFollowTheirDefinitions() {

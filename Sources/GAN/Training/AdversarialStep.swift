@@ -34,16 +34,19 @@ public final class AdversarialPair {
     /// Changes to the step (R1 penalty, label smoothing).
     public let procedure: ProcedureSpec
 
+    /// `decayBatchNorm: false` exempts batch-norm scales and shifts from the weight decay.
     public init(spec: ModelSpec, procedure: ProcedureSpec = ProcedureSpec(), learningRate: Float,
-                betas: (Float, Float), dropoutStream: RandomStream) {
+                betas: (Float, Float), dropoutStream: RandomStream, decayBatchNorm: Bool = true) {
         self.procedure = procedure
         dropoutSource = RandomSource(dropoutStream)
         generator = Generator(spec, dropoutSource: dropoutSource)
         discriminator = Discriminator(spec, dropoutSource: dropoutSource)
-        optimizerG = Adam([ParameterGroup(generator.parameters, learningRate: learningRate,
-                                          weightDecay: Float(spec.generator.weightDecay))], betas: betas)
-        optimizerD = Adam([ParameterGroup(discriminator.parameters, learningRate: learningRate,
-                                          weightDecay: Float(spec.discriminator.weightDecay))], betas: betas)
+        optimizerG = Adam(ParameterGroup.groups(
+            of: generator, learningRate: learningRate, weightDecay: Float(spec.generator.weightDecay),
+            decayBatchNorm: decayBatchNorm), betas: betas)
+        optimizerD = Adam(ParameterGroup.groups(
+            of: discriminator, learningRate: learningRate, weightDecay: Float(spec.discriminator.weightDecay),
+            decayBatchNorm: decayBatchNorm), betas: betas)
     }
 
     /// Draws initial weights of G then D from `stream` by the spec's rule.

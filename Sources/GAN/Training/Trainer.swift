@@ -42,7 +42,8 @@ public final class Trainer {
         pair = AdversarialPair(
             spec: config.modelSpec, procedure: config.variantPreset.procedure,
             learningRate: Float(config.learningRate), betas: (Float(config.beta1), Float(config.beta2)),
-            dropoutStream: RandomStream(seed: seed, purpose: "dropout"))
+            dropoutStream: RandomStream(seed: seed, purpose: "dropout"),
+            decayBatchNorm: config.batchNormWeightDecay)
         sampler = BatchSampler(count: images.count, batchSize: config.batchSize, dropLast: config.dropLast)
         var fixed = RandomStream(seed: seed, purpose: "fixed-noise")
         fixedNoise = Sampler.noise(count: 64, nz: config.nz, stream: &fixed)

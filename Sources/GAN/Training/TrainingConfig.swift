@@ -24,6 +24,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var dropLast: Bool = false
     /// Keep only the newest K epoch checkpoints (0 keeps all).
     public var keepCheckpoints: Int = 0
+    /// Whether a variant's weight decay also applies to batch-norm scales and shifts (PyTorch's
+    /// Adam `weight_decay` does, and so did the reference study).
+    public var batchNormWeightDecay: Bool = true
 
     public enum SubsetMode: String, Codable, Sendable { case first, stratified }
 
@@ -34,6 +37,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         case batchSize = "batch_size", learningRate = "learning_rate", beta1, beta2
         case imageSize = "image_size", nz, ngf, ndf, subset
         case subsetMode = "subset_mode", dropLast = "drop_last", keepCheckpoints = "keep_checkpoints"
+        case batchNormWeightDecay = "batchnorm_weight_decay"
     }
 
     /// The preset this run trains.
@@ -135,6 +139,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         split = try c.decodeIfPresent(String.self, forKey: .split) ?? d.split
         dropLast = try c.decodeIfPresent(Bool.self, forKey: .dropLast) ?? d.dropLast
         keepCheckpoints = try c.decodeIfPresent(Int.self, forKey: .keepCheckpoints) ?? d.keepCheckpoints
+        batchNormWeightDecay = try c.decodeIfPresent(Bool.self, forKey: .batchNormWeightDecay)
+            ?? d.batchNormWeightDecay
     }
 }
 

@@ -14,6 +14,34 @@ public struct ParameterGroup {
     }
 }
 
+extension ParameterGroup {
+    /// The parameters of `module` in one group with `weightDecay`, or, with
+    /// `decayBatchNorm: false`, two: the batch-norm scales and shifts in a second group without
+    /// decay (a common choice, since decaying a normalisation's scale towards zero fights the
+    /// normalisation rather than regularising the weights). Order within each group is the
+    /// module's parameter order.
+    public static func groups(
+        of module: Module, learningRate: Float, weightDecay: Float, decayBatchNorm: Bool = true
+    ) -> [ParameterGroup] {
+        guard !decayBatchNorm else {
+            return [ParameterGroup(module.parameters, learningRate: learningRate, weightDecay: weightDecay)]
+        }
+        let normalisation = Set(batchNormParameters(module).map(ObjectIdentifier.init))
+        let all = module.parameters
+        return [
+            ParameterGroup(all.filter { !normalisation.contains(ObjectIdentifier($0)) },
+                           learningRate: learningRate, weightDecay: weightDecay),
+            ParameterGroup(all.filter { normalisation.contains(ObjectIdentifier($0)) },
+                           learningRate: learningRate, weightDecay: 0),
+        ]
+    }
+
+    private static func batchNormParameters(_ module: Module) -> [Variable] {
+        let own = (module as? BatchNorm2d).map { [$0.weight, $0.bias] } ?? []
+        return own + module.children.flatMap { batchNormParameters($0.module) }
+    }
+}
+
 /// An optimiser updates parameters in place from their accumulated `grad`.
 public protocol Optimizer: AnyObject {
     var groups: [ParameterGroup] { get }

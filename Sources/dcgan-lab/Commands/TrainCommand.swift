@@ -55,6 +55,8 @@ enum TrainingOptions {
         OptionSpec(name: "ndf", valueName: "N", help: "discriminator width (default 32)"),
         OptionSpec(name: "drop-last", valueName: nil, help: "drop the last partial batch of each epoch"),
         OptionSpec(name: "keep-checkpoints", valueName: "K", help: "keep only the newest K checkpoints (0 = all)"),
+        OptionSpec(name: "no-batchnorm-decay", valueName: nil,
+                   help: "exempt batch-norm scales and shifts from the variant's weight decay"),
     ]
 
     static func config(_ a: ParsedArguments, base: TrainingConfig = TrainingConfig()) throws -> TrainingConfig {
@@ -73,6 +75,7 @@ enum TrainingOptions {
         if let v = try a.int("ndf", range: 1...1024) { c.ndf = v }
         if a.flag("drop-last") { c.dropLast = true }
         if let v = try a.int("keep-checkpoints", range: 0...100_000) { c.keepCheckpoints = v }
+        if a.flag("no-batchnorm-decay") { c.batchNormWeightDecay = false }
         do { try c.validate() } catch let error as ConfigError { throw UsageError(error.description) }
         return c
     }
