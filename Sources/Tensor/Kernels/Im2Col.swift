@@ -10,25 +10,8 @@ extension ConvolutionKernels {
     static func im2col(_ g: ConvGeometry, x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
         let planes = PhasePlanes(g)
         defer { planes.release() }
-        let plane = g.inHeight * g.inWidth
-        // Consecutive output rows read padded rows `strideHeight` apart.
-        let rowStep = g.strideHeight * planes.phaseWidth
-        for c in 0..<g.inChannels {
-            for n in 0..<g.batch {
-                planes.split(x + (n * g.inChannels + c) * plane)
-                for i in 0..<g.kernelHeight {
-                    for j in 0..<g.kernelWidth {
-                        let r = (c * g.kernelHeight + i) * g.kernelWidth + j
-                        var dst = cols + r * g.columns + n * g.outPlane
-                        var src = planes.run(row: i, tap: j)
-                        for _ in 0..<g.outHeight {
-                            copyRun(src, dst, count: g.outWidth)
-                            dst += g.outWidth
-                            src += rowStep
-                        }
-                    }
-                }
-            }
+        forEachRun(g, planes, cols: cols, enter: { planes.split(x + $0) }, leave: { _ in }) { column, phase in
+            copyRun(phase, column, count: g.outWidth)
         }
     }
 
@@ -37,25 +20,41 @@ extension ConvolutionKernels {
     static func col2im(_ g: ConvGeometry, cols: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>) {
         let planes = PhasePlanes(g)
         defer { planes.release() }
+        forEachRun(g, planes, cols: UnsafeMutableRawPointer(mutating: cols).assumingMemoryBound(to: Float.self),
+                   enter: { _ in planes.clear() }, leave: { planes.merge(into: x + $0) }) { column, phase in
+            addRun(column, phase, count: g.outWidth)
+        }
+    }
+
+    /// The walk both share: for each channel and image of the chunk, `enter(offset of that
+    /// plane in x)`, then for every kernel tap and output row `visit(run of cols, run of the
+    /// phase planes)`, each run `outWidth` long, then `leave(offset)`.
+    @inline(__always)
+    private static func forEachRun(
+        _ g: ConvGeometry, _ planes: PhasePlanes, cols: UnsafeMutablePointer<Float>,
+        enter: (Int) -> Void, leave: (Int) -> Void,
+        visit: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) {
         let plane = g.inHeight * g.inWidth
-        // Consecutive output rows read padded rows `strideHeight` apart.
+        // Consecutive output rows use padded rows `strideHeight` apart.
         let rowStep = g.strideHeight * planes.phaseWidth
         for c in 0..<g.inChannels {
             for n in 0..<g.batch {
-                planes.clear()
+                let offset = (n * g.inChannels + c) * plane
+                enter(offset)
                 for i in 0..<g.kernelHeight {
                     for j in 0..<g.kernelWidth {
                         let r = (c * g.kernelHeight + i) * g.kernelWidth + j
-                        var src = cols + r * g.columns + n * g.outPlane
-                        var acc = planes.run(row: i, tap: j)
+                        var column = cols + r * g.columns + n * g.outPlane
+                        var phase = planes.run(row: i, tap: j)
                         for _ in 0..<g.outHeight {
-                            addRun(src, acc, count: g.outWidth)
-                            src += g.outWidth
-                            acc += rowStep
+                            visit(column, phase)
+                            column += g.outWidth
+                            phase += rowStep
                         }
                     }
                 }
-                planes.merge(into: x + (n * g.inChannels + c) * plane)
+                leave(offset)
             }
         }
     }
