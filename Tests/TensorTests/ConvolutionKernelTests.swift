@@ -12,7 +12,8 @@ final class ConvolutionKernelTests: XCTestCase {
     /// (batch, in, out, input size, kernel, stride, padding): a small plane puts many images
     /// in one chunk, a large one a single image per chunk; 37 and 5 do not divide by 2 or 3.
     /// Rows of 32 and more take the vector paths of stride 2, with odd and even padding. A
-    /// kernel the size of its unpadded input is a plain product.
+    /// kernel the size of its unpadded input is a plain product; fewer patch rows than output
+    /// channels (1 × 4 × 4 < 20) take the transposed weight-gradient product.
     private let cases: [(Int, Int, Int, (Int, Int), (Int, Int), (Int, Int), (Int, Int))] = [
         (37, 3, 5, (4, 4), (4, 4), (2, 2), (1, 1)),
         (5, 2, 4, (33, 31), (3, 3), (1, 1), (1, 1)),
@@ -22,6 +23,7 @@ final class ConvolutionKernelTests: XCTestCase {
         (2, 3, 2, (34, 66), (3, 3), (2, 2), (2, 2)),
         (2, 1, 2, (8, 40), (4, 4), (3, 3), (0, 0)),
         (9, 5, 3, (4, 4), (4, 4), (1, 1), (0, 0)),
+        (5, 1, 20, (12, 10), (4, 4), (2, 2), (1, 1)),
         (6, 4, 1, (3, 5), (3, 5), (1, 1), (0, 0)),
     ]
 

@@ -10,8 +10,22 @@ extension ConvolutionKernels {
     static func im2col(_ g: ConvGeometry, x: UnsafePointer<Float>, cols: UnsafeMutablePointer<Float>) {
         let planes = PhasePlanes(g)
         defer { planes.release() }
-        forEachRun(g, planes, cols: cols, enter: { planes.split(x + $0) }, leave: { _ in }) { column, phase in
-            copyRun(phase, column, count: g.outWidth)
+        forEachRun(g, planes, enter: { planes.split(x + $0) }, leave: { _ in }) { r, p, phase in
+            copyRun(phase, cols + r * g.columns + p, count: g.outWidth)
+        }
+    }
+
+    /// The same unfolding written straight into the packed layout the GEMM reads for a left
+    /// operand [patch × columns] (`PackedGEMM.packLeft`: per kc block of columns, panels of
+    /// mr rows, each column's mr values side by side), so a product with the columns as its
+    /// left factor needs no packing pass. `dst` holds `packedLeftCount(patch, columns)` floats.
+    static func im2colPackedLeft(_ g: ConvGeometry, x: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>) {
+        let planes = PhasePlanes(g)
+        defer { planes.release() }
+        let layout = PackedGEMM.LeftLayout(m: g.patchSize, k: g.columns)
+        layout.zeroPaddingRows(dst)
+        forEachRun(g, planes, enter: { planes.split(x + $0) }, leave: { _ in }) { r, p, phase in
+            layout.scatter(phase, row: r, columns: p..<(p + g.outWidth), into: dst)
         }
     }
 
@@ -20,20 +34,18 @@ extension ConvolutionKernels {
     static func col2im(_ g: ConvGeometry, cols: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>) {
         let planes = PhasePlanes(g)
         defer { planes.release() }
-        forEachRun(g, planes, cols: UnsafeMutableRawPointer(mutating: cols).assumingMemoryBound(to: Float.self),
-                   enter: { _ in planes.clear() }, leave: { planes.merge(into: x + $0) }) { column, phase in
-            addRun(column, phase, count: g.outWidth)
+        forEachRun(g, planes, enter: { _ in planes.clear() }, leave: { planes.merge(into: x + $0) }) { r, p, phase in
+            addRun(cols + r * g.columns + p, phase, count: g.outWidth)
         }
     }
 
-    /// The walk both share: for each channel and image of the chunk, `enter(offset of that
-    /// plane in x)`, then for every kernel tap and output row `visit(run of cols, run of the
-    /// phase planes)`, each run `outWidth` long, then `leave(offset)`.
+    /// The walk they share: for each channel and image of the chunk, `enter(offset of that
+    /// plane in x)`, then for every kernel tap and output row `visit(row of cols, first
+    /// column, run of the phase planes)`, each run `outWidth` long, then `leave(offset)`.
     @inline(__always)
     private static func forEachRun(
-        _ g: ConvGeometry, _ planes: PhasePlanes, cols: UnsafeMutablePointer<Float>,
-        enter: (Int) -> Void, leave: (Int) -> Void,
-        visit: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+        _ g: ConvGeometry, _ planes: PhasePlanes, enter: (Int) -> Void, leave: (Int) -> Void,
+        visit: (Int, Int, UnsafeMutablePointer<Float>) -> Void
     ) {
         let plane = g.inHeight * g.inWidth
         // Consecutive output rows use padded rows `strideHeight` apart.
@@ -45,10 +57,10 @@ extension ConvolutionKernels {
                 for i in 0..<g.kernelHeight {
                     for j in 0..<g.kernelWidth {
                         let r = (c * g.kernelHeight + i) * g.kernelWidth + j
-                        var column = cols + r * g.columns + n * g.outPlane
+                        var column = n * g.outPlane
                         var phase = planes.run(row: i, tap: j)
                         for _ in 0..<g.outHeight {
-                            visit(column, phase)
+                            visit(r, column, phase)
                             column += g.outWidth
                             phase += rowStep
                         }

@@ -153,6 +153,44 @@ enum PackedGEMM {
     /// Floats `packLeft` writes for an m × k left operand.
     static func packedLeftCount(m: Int, k: Int) -> Int { paddedRows(m) * k }
 
+    /// Where each element of an m × k left operand lives in the packed layout, for writers
+    /// that produce the operand already packed.
+    struct LeftLayout {
+        let m: Int, k: Int, rows: Int
+        init(m: Int, k: Int) {
+            self.m = m
+            self.k = k
+            rows = PackedGEMM.paddedRows(m)
+        }
+
+        /// Zeros the rows past m (they pad the last panel).
+        func zeroPaddingRows(_ dst: UnsafeMutablePointer<Float>) {
+            guard rows > m else { return }
+            for p in 0..<k { for r in m..<rows { dst[index(row: r, column: p)] = 0 } }
+        }
+
+        @inline(__always)
+        func index(row r: Int, column p: Int) -> Int {
+            let kc = GEMMWorkspace.kc
+            let pc = p / kc * kc, depth = min(kc, k - pc), mr = GEMMMicroKernel.mr
+            return pc * rows + (r / mr) * mr * depth + (p - pc) * mr + r % mr
+        }
+
+        /// A[row, columns] = values[0..<columns.count].
+        @inline(__always)
+        func scatter(_ values: UnsafePointer<Float>, row r: Int, columns: Range<Int>,
+                     into dst: UnsafeMutablePointer<Float>) {
+            let kc = GEMMWorkspace.kc, mr = GEMMMicroKernel.mr
+            if columns.lowerBound / kc == (columns.upperBound - 1) / kc {
+                // One k block: consecutive columns are mr floats apart.
+                let out = dst + index(row: r, column: columns.lowerBound)
+                for t in 0..<columns.count { out[t * mr] = values[t] }
+            } else {
+                for (t, p) in columns.enumerated() { dst[index(row: r, column: p)] = values[t] }
+            }
+        }
+    }
+
     /// Packs all of op(A) [m × k] in the layout the products read, so a left operand used by
     /// many products (a convolution's weights, once per image) is packed once.
     static func packLeft(
