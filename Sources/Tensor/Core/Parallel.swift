@@ -19,6 +19,9 @@ public enum Engine {
         #if !canImport(Accelerate)
         openblas_set_num_threads(Int32(threads))
         #endif
+        if #available(macOS 15, *), useWorkerPool {
+            (sharedPool as! WorkerPool).ensureWorkers(threads - 1)
+        }
     }
 
     /// Pieces per thread in `parallelFor`: on a shared machine one core can be slowed or
@@ -38,6 +41,11 @@ public enum Engine {
             body(0..<count)
             return
         }
+        if #available(macOS 15, *), useWorkerPool, (sharedPool as! WorkerPool).workerCount >= threads - 1 {
+            let pool = sharedPool as! WorkerPool
+            pool.run(pieces: pieces, helpers: threads - 1) { p in body((count * p / pieces)..<(count * (p + 1) / pieces)) }
+            return
+        }
         let next = PieceCounter()
         DispatchQueue.concurrentPerform(iterations: min(threads, pieces)) { _ in
             while let p = next.take(below: pieces) {
@@ -45,6 +53,16 @@ public enum Engine {
             }
         }
     }
+
+    /// `DCGANLAB_POOL=dispatch` hands loops to Dispatch instead of the engine's spinning
+    /// workers (for comparison, and where the Synchronization module is missing).
+    static let useWorkerPool = ProcessInfo.processInfo.environment["DCGANLAB_POOL"] != "dispatch"
+
+    /// The `WorkerPool` (typed `Any` so older macOS versions can link this file).
+    nonisolated(unsafe) static let sharedPool: Any? = {
+        if #available(macOS 15, *) { return WorkerPool() }
+        return nil
+    }()
 }
 
 /// Hands out piece numbers 0, 1, 2, ... to whichever thread asks next.
