@@ -90,6 +90,7 @@ enum PackedGEMM {
 
     /// Computes C[rows, cols] on one thread: loops over nc columns, then kc depth, then the
     /// packed blocks' tiles.
+    @inline(never)
     private static func block(
         _ a: MatrixView, _ b: MatrixView, c: UnsafeMutablePointer<Float>,
         ldc: Int, rows: Range<Int>, cols: Range<Int>, k: Int, alpha: Float, beta: Float,
