@@ -5,8 +5,15 @@ import Tensor
 
 /// `dcgan-lab bench`: images per second and GFLOP/s of training and generation.
 enum BenchCommand: Command {
-    /// Forward + backward FLOPs of one 64x64 reference training image (ngf = ndf = 32).
-    static let flopsPerImage64 = 616e6
+    /// FLOPs per image of each case at the bench's sizes (nz 100, ngf = ndf = 32), as the
+    /// PyTorch peer counts them (`pytorch_dcgan_bench.py --flops`: 2 × multiply-adds of every
+    /// convolution, padding included; a training step is G forward + backward and D forward +
+    /// backward three times). Dropout and batch norm add no convolution work.
+    static let flopsPerImage: [String: Double] = [
+        "train64": 616.2e6, "dropout": 616.2e6, "nobn-d": 616.2e6,
+        "train28": 280.1e6,
+        "generate": 2 * 26_099_712,
+    ]
 
     static let spec = CommandSpec(
         name: "bench",
@@ -40,8 +47,10 @@ enum BenchCommand: Command {
             case "generate": result = StepBenchmark.inference(imageSize: 64, batch: batch ?? 256, repetitions: reps)
             default: result = StepBenchmark.training(variant: "reference-baseline", imageSize: 64, batch: batch ?? 64, repetitions: reps)
             }
-            let gflops = n == "train64" ? String(format: "  %.1f GFLOP/s", result.imagesPerSecond * flopsPerImage64 / 1e9) : ""
-            let memory = StepBenchmark.peakMemoryMiB().map { String(format: "  peak %.0f MiB", $0) } ?? ""
+            let gflops = flopsPerImage[n].map {
+                String(format: "  %.1f GFLOP/s", result.imagesPerSecond * $0 / 1e9)
+            } ?? ""
+            let memory = StepBenchmark.peakMemoryMiB().map { String(format: "  process peak %.0f MiB", $0) } ?? ""
             Console.info(String(format: "%-28@ batch %4d  %8.1f ms/iter  %.0f img/s", result.name, result.batch,
                                 result.medianMilliseconds, result.imagesPerSecond) + gflops + memory)
             if arguments.flag("json") {
@@ -54,7 +63,7 @@ enum BenchCommand: Command {
     /// Images per second of Inception-v3 pool3 features at 299x299 (64 images per timing).
     private static func benchInception(batch: Int, repetitions: Int, json: Bool) {
         let rate = InceptionBenchmark.imagesPerSecond(batchSize: batch, images: 64, repetitions: repetitions)
-        let memory = StepBenchmark.peakMemoryMiB().map { String(format: "  peak %.0f MiB", $0) } ?? ""
+        let memory = StepBenchmark.peakMemoryMiB().map { String(format: "  process peak %.0f MiB", $0) } ?? ""
         Console.info(String(format: "inception-pool3 299x299      batch %4d  %.2f img/s  %d threads", batch,
                             rate, Engine.threads) + memory)
         if json {
