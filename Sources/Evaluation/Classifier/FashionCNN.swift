@@ -40,8 +40,8 @@ public final class FashionCNN: Module {
         }
         let flat = 64 * (FashionCNN.inputSide / 4) * (FashionCNN.inputSide / 4)
         features = Sequential(
-            block(1, 32) + [MaxPool2d(kernel: 2)]
-                + block(32, 64) + block(64, 64) + [MaxPool2d(kernel: 2)]
+            block(1, 32) + [Pool2d(.max, kernel: 2)]
+                + block(32, 64) + block(64, 64) + [Pool2d(.max, kernel: 2)]
                 + [Flatten(), Dropout(0.25, source: dropoutSource),
                    Linear(flat, FashionCNN.featureDimension), ReLU()])
         classifier = Linear(FashionCNN.featureDimension, FashionCNN.classCount)

@@ -37,28 +37,27 @@ public final class Flatten: Module {
     public func callAsFunction(_ x: Variable) -> Variable { x.flattened() }
 }
 
-/// `nn.MaxPool2d` with a square window.
-public final class MaxPool2d: Module {
+/// `nn.MaxPool2d`, or `nn.AvgPool2d` with `count_include_pad=False`, over a square window.
+public final class Pool2d: Module {
+    public enum Reduction: Sendable { case max, average }
+    public let reduction: Reduction
     public let kernel: Int, stride: Int, padding: Int
     public var isTraining = true
-    public init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
-        self.kernel = kernel
-        self.stride = stride ?? kernel
-        self.padding = padding
-    }
-    public func callAsFunction(_ x: Variable) -> Variable { x.maxPool2d(kernel: kernel, stride: stride, padding: padding) }
-}
 
-/// `nn.AvgPool2d` with a square window and `count_include_pad=False`.
-public final class AvgPool2d: Module {
-    public let kernel: Int, stride: Int, padding: Int
-    public var isTraining = true
-    public init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
+    /// `stride` defaults to the window size, as in PyTorch.
+    public init(_ reduction: Reduction, kernel: Int, stride: Int? = nil, padding: Int = 0) {
+        self.reduction = reduction
         self.kernel = kernel
         self.stride = stride ?? kernel
         self.padding = padding
     }
-    public func callAsFunction(_ x: Variable) -> Variable { x.avgPool2d(kernel: kernel, stride: stride, padding: padding) }
+
+    public func callAsFunction(_ x: Variable) -> Variable {
+        switch reduction {
+        case .max: x.maxPool2d(kernel: kernel, stride: stride, padding: padding)
+        case .average: x.avgPool2d(kernel: kernel, stride: stride, padding: padding)
+        }
+    }
 }
 
 /// `nn.AdaptiveAvgPool2d(1)`: the mean of each channel.
