@@ -13,13 +13,15 @@ enum StudyCommand: Command {
         summary: "Train every variant for every seed, score them and write the report (the main job).",
         options: [
             OptionSpec(name: "preset", valueName: "NAME",
-                       help: "quick (default, ~15 min), reference (the reference code's runs) or full (the study as described)"),
+                       help: "quick (default, ~6 min), reference (the reference code's runs) or full (the study as described)"),
             OptionSpec(name: "variants", valueName: "A,B,...", help: "variants to run (default: the preset's)", repeatable: true),
             OptionSpec(name: "seeds", valueName: "K", help: "seeds 1...K per variant (default: the preset's)"),
             OptionSpec(name: "epochs", valueName: "N", help: "epochs per run"),
             OptionSpec(name: "subset", valueName: "N", help: "training images per run"),
             OptionSpec(name: "image-size", valueName: "28|64", help: "image size"),
             OptionSpec(name: "eval-samples", valueName: "N", help: "generated images for the final metrics"),
+            OptionSpec(name: "no-batchnorm-decay", valueName: nil,
+                       help: "exempt batch-norm scales and shifts from the variants' weight decay"),
             OptionSpec(name: "out", valueName: "DIR", help: "study directory (default study-PRESET)"),
             OptionSpec(name: "resume", valueName: nil, help: "continue an interrupted study in --out"),
             OptionSpec(name: "quiet", valueName: nil, help: "log lines instead of progress bars"),
@@ -74,6 +76,7 @@ enum StudyCommand: Command {
         if let n = try a.int("epochs", range: 1...100_000) { plan.base.epochs = n }
         if let n = try a.int("subset", range: 2...60_000) { plan.base.subset = n }
         if let s = try a.choice("image-size", ["28", "64"]) { plan.base.imageSize = Int(s)! }
+        if a.flag("no-batchnorm-decay") { plan.base.batchNormWeightDecay = false }
         if let n = try a.int("eval-samples", range: 100...100_000) {
             plan.evaluation.finalSamples = n
             plan.evaluation.manifoldSamples = min(plan.evaluation.manifoldSamples, n)
