@@ -1,4 +1,5 @@
 import Foundation
+import Parity
 
 /// Locates the project's shared reference material for tests: the `shared/` folder that
 /// sits beside the repository checkout (as on developer machines and CI).
@@ -25,6 +26,16 @@ public enum SharedData {
             return URL(fileURLWithPath: path)
         }
         return sharedDirectory.appendingPathComponent("reference/pytorch")
+    }
+
+    /// The case called `name` of the PyTorch parity suite, for a test that checks one
+    /// component against its reference with the same checker `dcgan-lab parity` uses.
+    public static func pytorchReferenceCase(_ name: String) throws -> ReferenceCase {
+        let suite = try ReferenceSuite(directory: pytorchReferenceDirectory)
+        guard let found = suite.cases.first(where: { $0.name == name }) else {
+            throw ParityError("\(pytorchReferenceDirectory.path): no reference case '\(name)'")
+        }
+        return found
     }
 
     /// A subfolder of `shared/reference` (`fid`, `pth`).

@@ -1,4 +1,3 @@
-import Formats
 import TestSupport
 import XCTest
 
@@ -7,26 +6,11 @@ import XCTest
 final class BilinearResizeTests: XCTestCase {
     /// Parity with Pillow (case `resize_fashion_to_64`): four Fashion-MNIST images resized
     /// 28 -> 64 must match `pil_bilinear_u8` within 1 level (the manifest's tolerance; in fact
-    /// every byte is equal), and the normalised floats within 1e-5.
+    /// every byte is equal), and the normalised floats within 1e-5. The comparison is the
+    /// parity suite's own checker for the case.
     func testMatchesPillowBilinearAndNormalisation() throws {
-        let url = SharedData.pytorchReferenceDirectory.appendingPathComponent("cases.safetensors")
-        let tensors = try SafeTensors.read(url).tensors
-        let input = try XCTUnwrap(tensors["resize_fashion_to_64/input_u8"])
-        let expected = try XCTUnwrap(tensors["resize_fashion_to_64/pil_bilinear_u8"])
-        let normalized = try XCTUnwrap(tensors["resize_fashion_to_64/normalized"])
-        let count = input.shape[0]
-
-        let labelled = LabelledImages(
-            split: .test, pixels: input.bytes, labels: [UInt8](repeating: 0, count: count),
-            imagesSHA256: "", labelsSHA256: "")
-        let images = try TrainingImages(labelled, side: 64)
-        let worst = zip(images.pixels, expected.bytes).map { abs(Int($0) - Int($1)) }.max()!
-        XCTAssertLessThanOrEqual(worst, 1, "worst difference \(worst) u8, tolerance 1")
-
-        let floats = images.normalizedPixels()
-        XCTAssertNil(
-            mismatch(
-                "normalized", expected: normalized.floats(), observed: floats, abs: 1e-5, rel: 0))
+        let result = ParityRunner.run(try SharedData.pytorchReferenceCase("resize_fashion_to_64"))
+        XCTAssertEqual(result.status, .passed, result.detail)
     }
 
     func testIdentityAndConstantImages() {
