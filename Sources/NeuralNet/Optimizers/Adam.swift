@@ -29,15 +29,10 @@ public final class Adam: Optimizer {
     }
 
     public func step() {
-        var index = 0
-        for group in groups {
-            for p in group.parameters {
-                defer { index += 1 }
-                guard let grad = p.grad else { continue }
-                steps[index] += 1
-                update(p.value, grad: grad, m: firstMoments[index], v: secondMoments[index],
-                       step: steps[index], lr: group.learningRate, decay: group.weightDecay)
-            }
+        forEachGradient { index, group, p, grad in
+            steps[index] += 1
+            update(p.value, grad: grad, m: firstMoments[index], v: secondMoments[index],
+                   step: steps[index], lr: group.learningRate, decay: group.weightDecay)
         }
     }
 

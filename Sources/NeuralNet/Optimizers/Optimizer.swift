@@ -58,6 +58,19 @@ extension Optimizer {
     public func zeroGrad() {
         for group in groups { for p in group.parameters { p.grad = nil } }
     }
+
+    /// Calls `update(index, group, parameter, gradient)` for every parameter that has a
+    /// gradient; `index` counts all parameters of all groups in order (the optimiser's
+    /// per-parameter state is kept in that order).
+    func forEachGradient(_ update: (Int, ParameterGroup, Variable, Tensor) -> Void) {
+        var index = 0
+        for group in groups {
+            for p in group.parameters {
+                if let grad = p.grad { update(index, group, p, grad) }
+                index += 1
+            }
+        }
+    }
 }
 
 /// Reads a float tensor of known size from saved optimiser state.

@@ -15,24 +15,19 @@ public final class SGD: Optimizer {
     }
 
     public func step() {
-        var index = 0
-        for group in groups {
-            for p in group.parameters {
-                defer { index += 1 }
-                guard let grad = p.grad else { continue }
-                let w = p.value.data, g = grad.data
-                let direction = Tensor(uninitialized: p.shape)
-                for i in 0..<p.value.count { direction.data[i] = g[i] + group.weightDecay * w[i] }
-                if momentum != 0 {
-                    if let b = buffers[index] {
-                        for i in 0..<b.count { b.data[i] = momentum * b.data[i] + direction.data[i] }
-                        direction.assign(b)
-                    } else {
-                        buffers[index] = direction.copy()
-                    }
+        forEachGradient { index, group, p, grad in
+            let w = p.value.data, g = grad.data
+            let direction = Tensor(uninitialized: p.shape)
+            for i in 0..<p.value.count { direction.data[i] = g[i] + group.weightDecay * w[i] }
+            if momentum != 0 {
+                if let b = buffers[index] {
+                    for i in 0..<b.count { b.data[i] = momentum * b.data[i] + direction.data[i] }
+                    direction.assign(b)
+                } else {
+                    buffers[index] = direction.copy()
                 }
-                for i in 0..<p.value.count { w[i] -= group.learningRate * direction.data[i] }
             }
+            for i in 0..<p.value.count { w[i] -= group.learningRate * direction.data[i] }
         }
     }
 
