@@ -34,6 +34,19 @@ final class NormalizationPoolingGradientTests: XCTestCase {
         }
     }
 
+    func testBatchNormWithRectifier() {
+        var check = GradientCheck(seed: 31)
+        let shape = [check.int(2...3), check.int(1...3), check.int(2...4), check.int(2...4)]
+        let x = check.tensor(shape, low: -2, high: 2)
+        let gamma = check.tensor([shape[1]], low: 0.5, high: 1.5)
+        let beta = check.tensor([shape[1]])
+        // Piecewise smooth; a kink within ε of an input is unlikely at these sizes.
+        check.check("batchNorm + leaky ReLU", [x, gamma, beta], tolerance: 1e-3) {
+            $0[0].batchNorm(gamma: $0[1], beta: $0[2], runningMean: nil, runningVar: nil,
+                            training: true, eps: 1e-5, rectifierSlope: 0.2)
+        }
+    }
+
     func testPooling() {
         var check = GradientCheck(seed: 23)
         for (kernel, stride, padding) in [(2, 2, 0), (3, 2, 1), (3, 1, 1), (3, 2, 0)] {

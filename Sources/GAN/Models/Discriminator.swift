@@ -34,7 +34,7 @@ public final class Discriminator: Module {
 
     /// Pre-sigmoid scores, one per image: [N].
     public func logits(_ x: Variable) -> Variable {
-        let out = net.layers.dropLast().reduce(x) { $1($0) }
+        let out = net.apply(x, layers: net.layers.count - 1)
         return out.reshaped([x.shape[0]])
     }
 

@@ -70,7 +70,24 @@ public final class Sequential: Module {
         layers.enumerated().map { (String($0.offset), $0.element) }
     }
 
-    public func callAsFunction(_ x: Variable) -> Variable {
-        layers.reduce(x) { $1($0) }
+    public func callAsFunction(_ x: Variable) -> Variable { apply(x, layers: layers.count) }
+
+    /// The first `count` layers applied to x. A batch norm followed by a (leaky) ReLU runs as
+    /// one fused op with the same values and gradients: its output is not written to memory
+    /// and read back, nor is the gradient between the two.
+    public func apply(_ x: Variable, layers count: Int) -> Variable {
+        var out = x
+        var index = 0
+        while index < count {
+            if let norm = layers[index] as? BatchNorm2d, index + 1 < count,
+               let rectifier = layers[index + 1] as? Rectifier {
+                out = norm.normalize(out, rectifierSlope: rectifier.slope)
+                index += 2
+            } else {
+                out = layers[index](out)
+                index += 1
+            }
+        }
+        return out
     }
 }

@@ -1,14 +1,21 @@
 import Tensor
 
+/// max(x, 0) + slope·min(x, 0): ReLU and leaky ReLU, which a preceding batch norm can apply
+/// in its own pass.
+public protocol Rectifier: Module {
+    var slope: Float { get }
+}
+
 /// `nn.ReLU`.
-public final class ReLU: Module {
+public final class ReLU: Rectifier {
     public var isTraining = true
+    public var slope: Float { 0 }
     public init() {}
     public func callAsFunction(_ x: Variable) -> Variable { x.relu() }
 }
 
 /// `nn.LeakyReLU(slope)`.
-public final class LeakyReLU: Module {
+public final class LeakyReLU: Rectifier {
     public let slope: Float
     public var isTraining = true
     public init(_ slope: Float = 0.01) { self.slope = slope }

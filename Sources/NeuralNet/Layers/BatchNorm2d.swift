@@ -27,10 +27,13 @@ public final class BatchNorm2d: Module {
          ("num_batches_tracked", .counter(batchesTracked))]
     }
 
-    public func callAsFunction(_ x: Variable) -> Variable {
+    public func callAsFunction(_ x: Variable) -> Variable { normalize(x, rectifierSlope: nil) }
+
+    /// This layer followed by a (leaky) ReLU of that slope, in one pass (see `Sequential`).
+    public func normalize(_ x: Variable, rectifierSlope: Float?) -> Variable {
         if isTraining { batchesTracked.value += 1 }
         return x.batchNorm(
             gamma: weight, beta: bias, runningMean: runningMean, runningVar: runningVar,
-            training: isTraining, momentum: momentum, eps: eps)
+            training: isTraining, momentum: momentum, eps: eps, rectifierSlope: rectifierSlope)
     }
 }

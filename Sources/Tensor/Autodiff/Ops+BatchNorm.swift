@@ -5,9 +5,14 @@ extension Variable {
     ///
     /// In training the running statistics are updated in place with `momentum`, the
     /// variance unbiased (n / (n − 1)) as PyTorch does. First-order gradients only.
+    ///
+    /// With `rectifierSlope`, the result goes on through a leaky ReLU with that slope (0 for a
+    /// ReLU) in the same pass: the values and gradients are those of `.leakyRelu(slope:)` on
+    /// the normalised output, without writing that output and reading it back, or storing
+    /// the gradient in between.
     public func batchNorm(
         gamma: Variable?, beta: Variable?, runningMean: Tensor?, runningVar: Tensor?,
-        training: Bool, momentum: Float = 0.1, eps: Float = 1e-5
+        training: Bool, momentum: Float = 0.1, eps: Float = 1e-5, rectifierSlope: Float? = nil
     ) -> Variable {
         let layout = ChannelLayout(shape)
         let perChannel = layout.batch * layout.plane
@@ -17,11 +22,14 @@ extension Variable {
                      "batchNorm: training needs more than one value per channel, got input \(shape)")
         let mean = Tensor(shape: [layout.channels])
         let invStd = Tensor(shape: [layout.channels])
+        // The folded affine map of each channel, kept for the rectifier's backward pass.
+        let affine = BatchNormKernels.Affine(channels: layout.channels)
         let out = Tensor(uninitialized: shape)
         let input = value, x = input.data
         // Raw pointers hoisted out of the loops so they vectorise (class properties would be
         // reloaded on every element).
         let o = out.data, meanOut = mean.data, invOut = invStd.data
+        let alphaOut = affine.alpha.data, foldedOut = affine.folded.data
 
         Engine.parallelFor(layout.channels) { channels in
             for c in channels {
@@ -49,9 +57,18 @@ extension Variable {
                 let fm = Float(m)
                 let alpha = inv * scale
                 let folded = shift - fm * alpha
+                alphaOut[c] = alpha
+                foldedOut[c] = folded
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
-                    for i in base..<(base + layout.plane) { o[i] = x[i] * alpha + folded }
+                    if let slope = rectifierSlope {
+                        for i in base..<(base + layout.plane) {
+                            let y = x[i] * alpha + folded
+                            o[i] = y > 0 ? y : y * slope
+                        }
+                    } else {
+                        for i in base..<(base + layout.plane) { o[i] = x[i] * alpha + folded }
+                    }
                 }
             }
         }
@@ -59,11 +76,13 @@ extension Variable {
         var inputs = [self]
         if let gamma { inputs.append(gamma) }
         if let beta { inputs.append(beta) }
-        return Variable.record(out, op: "batch_norm", inputs: inputs) { g in
+        let rectifier = rectifierSlope.map { (affine, $0) }
+        return Variable.record(out, op: rectifierSlope == nil ? "batch_norm" : "batch_norm_rectifier",
+                               inputs: inputs) { g in
             GradMode.requireFirstOrder("batchNorm")
             let grads = BatchNormKernels.backward(
                 g.value, input: input, mean: mean, invStd: invStd, gamma: gamma?.value, layout: layout,
-                training: training)
+                training: training, rectifier: rectifier)
             var result: [Variable?] = [Variable(grads.input)]
             if gamma != nil { result.append(Variable(grads.gamma)) }
             if beta != nil { result.append(Variable(grads.beta)) }
@@ -73,6 +92,15 @@ extension Variable {
 }
 
 enum BatchNormKernels {
+    /// y = x·alpha + folded per channel: the normalisation and affine step as one map.
+    struct Affine {
+        let alpha: Tensor, folded: Tensor
+        init(channels: Int) {
+            alpha = Tensor(uninitialized: [channels])
+            folded = Tensor(uninitialized: [channels])
+        }
+    }
+
     /// Mean and biased variance of one channel.
     static func moments(_ x: UnsafePointer<Float>, _ layout: ChannelLayout, channel c: Int) -> (Double, Double) {
         // Float sums within a plane (vectorisable), double across planes.
@@ -102,25 +130,35 @@ enum BatchNormKernels {
     /// dx = γ·σ⁻¹·(g − mean(g) − x̂·mean(g·x̂)) in training (batch statistics depend on x);
     /// dx = γ·σ⁻¹·g in evaluation. dγ = Σ g·x̂, dβ = Σ g. x̂ = (x − μ)·σ⁻¹ is recomputed from
     /// the input rather than stored by the forward pass: one write and one tensor less.
+    ///
+    /// With `rectifier`, `upstream` is the gradient of a leaky ReLU applied to the output, and
+    /// g is taken as upstream·(y > 0 ? 1 : slope) with y = x·alpha + folded recomputed, the same
+    /// values the separate leaky ReLU's backward pass would have stored and read back.
     static func backward(
-        _ g: Tensor, input: Tensor, mean: Tensor, invStd: Tensor, gamma: Tensor?,
-        layout: ChannelLayout, training: Bool
+        _ upstream: Tensor, input: Tensor, mean: Tensor, invStd: Tensor, gamma: Tensor?,
+        layout: ChannelLayout, training: Bool, rectifier: (affine: Affine, slope: Float)? = nil
     ) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
-        let dx = Tensor(uninitialized: g.shape)
+        let dx = Tensor(uninitialized: upstream.shape)
         let dgamma = Tensor(shape: [layout.channels])
         let dbeta = Tensor(shape: [layout.channels])
         let count = Float(layout.batch * layout.plane)
-        let gd = g.data, x = input.data, dxd = dx.data
+        let ud = upstream.data, x = input.data, dxd = dx.data
+        let slope = rectifier?.slope ?? 1
+        let alphas = rectifier?.affine.alpha.data, foldeds = rectifier?.affine.folded.data
         Engine.parallelFor(layout.channels) { channels in
             for c in channels {
                 let m = mean.data[c], inv = invStd.data[c]
+                // Without a rectifier, alpha 0 and folded 1 make y = 1 > 0: g = upstream.
+                let alpha = alphas?[c] ?? 0, folded = foldeds?[c] ?? 1
                 var sumG = 0.0, sumGX = 0.0
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
                     var partialG: Float = 0, partialGX: Float = 0
                     for i in base..<(base + layout.plane) {
-                        partialG += gd[i]
-                        partialGX += gd[i] * ((x[i] - m) * inv)
+                        let y = x[i] * alpha + folded
+                        let g = y > 0 ? ud[i] : ud[i] * slope
+                        partialG += g
+                        partialGX += g * ((x[i] - m) * inv)
                     }
                     // Float within one plane, double across planes: accurate and vectorisable.
                     sumG += Double(partialG)
@@ -134,7 +172,9 @@ enum BatchNormKernels {
                 for n in 0..<layout.batch {
                     let base = (n * layout.channels + c) * layout.plane
                     for i in base..<(base + layout.plane) {
-                        dxd[i] = k * (gd[i] - meanG - (x[i] - m) * inv * meanGX)
+                        let y = x[i] * alpha + folded
+                        let g = y > 0 ? ud[i] : ud[i] * slope
+                        dxd[i] = k * (g - meanG - (x[i] - m) * inv * meanGX)
                     }
                 }
             }
