@@ -4,12 +4,15 @@ import Tensor
 
 /// Times training iterations and generator inference on random data, for `dcgan-lab bench`.
 public enum StepBenchmark {
-    /// One timed case: median milliseconds per iteration over the repetitions.
+    /// One timed case: the median and the fastest iteration over the repetitions. On a
+    /// machine shared with other guests the fastest is the one least disturbed by them.
     public struct Result: Sendable {
         public var name: String
         public var batch: Int
         public var medianMilliseconds: Double
+        public var bestMilliseconds: Double
         public var imagesPerSecond: Double { Double(batch) * 1000 / medianMilliseconds }
+        public var bestImagesPerSecond: Double { Double(batch) * 1000 / bestMilliseconds }
     }
 
     /// The reference iteration of `variant` at `imageSize` (ngf = ndf = 32, nz = 100).
@@ -26,7 +29,8 @@ public enum StepBenchmark {
         stream.fillUniform(real.buffer, low: -1, high: 1)
         let noise = Sampler.noise(count: batch, nz: config.nz, stream: &stream)
         let ms = time(repetitions) { _ = pair.step(real: real, noise: noise) }
-        return Result(name: "train \(variant) \(imageSize)x\(imageSize)", batch: batch, medianMilliseconds: ms)
+        return Result(name: "train \(variant) \(imageSize)x\(imageSize)", batch: batch,
+                      medianMilliseconds: ms.median, bestMilliseconds: ms.best)
     }
 
     /// Generator forward passes in evaluation mode.
@@ -39,11 +43,12 @@ public enum StepBenchmark {
         config.modelSpec.initialization.apply(to: generator, stream: &stream)
         let noise = Sampler.noise(count: batch, nz: config.nz, stream: &stream)
         let ms = time(repetitions) { _ = Sampler.generate(generator, noise: noise, batchSize: batch) }
-        return Result(name: "generate \(imageSize)x\(imageSize)", batch: batch, medianMilliseconds: ms)
+        return Result(name: "generate \(imageSize)x\(imageSize)", batch: batch,
+                      medianMilliseconds: ms.median, bestMilliseconds: ms.best)
     }
 
-    /// Median wall time of `body` in milliseconds, after one warm-up call.
-    static func time(_ repetitions: Int, _ body: () -> Void) -> Double {
+    /// Median and shortest wall time of `body` in milliseconds, after one warm-up call.
+    static func time(_ repetitions: Int, _ body: () -> Void) -> (median: Double, best: Double) {
         body()
         var samples: [Double] = []
         for _ in 0..<max(repetitions, 1) {
@@ -51,7 +56,8 @@ public enum StepBenchmark {
             body()
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        return samples.sorted()[samples.count / 2]
+        let sorted = samples.sorted()
+        return (sorted[sorted.count / 2], sorted[0])
     }
 
     /// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).

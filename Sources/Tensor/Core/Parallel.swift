@@ -36,7 +36,15 @@ public enum Engine {
     /// same results whichever thread runs which piece.
     @inline(__always)
     public static func parallelFor(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
-        let pieces = min(threads * piecesPerThread, max(1, count / max(grain, 1)))
+        parallelFor(count, pieces: min(threads * piecesPerThread, max(1, count / max(grain, 1))), body)
+    }
+
+    /// `parallelFor` cut into `pieces` (at most `count`) instead of a few per thread: for loops
+    /// of large, even items (convolution chunks), where one item per piece lets the thread
+    /// that finishes first take over more of the remainder. `pieces` must not depend on timing.
+    @inline(__always)
+    public static func parallelFor(_ count: Int, pieces requested: Int, _ body: (Range<Int>) -> Void) {
+        let pieces = max(1, min(requested, count))
         if threads <= 1 || pieces <= 1 {
             body(0..<count)
             return

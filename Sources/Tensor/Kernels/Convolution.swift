@@ -196,7 +196,11 @@ public enum ConvolutionKernels {
     ) {
         let perChunk = chunkImages(g)
         let chunks = (g.batch + perChunk - 1) / perChunk
-        Engine.parallelFor(chunks) { range in
+        // A piece per chunk, unless chunks are so small (a first layer on one input channel)
+        // that claiming them would cost more than ~1% of their work.
+        let chunkMultiplyAdds = g.multiplyAdds / chunks
+        let pieces = chunkMultiplyAdds >= 1 << 20 ? chunks : Engine.threads * Engine.piecesPerThread
+        Engine.parallelFor(chunks, pieces: pieces) { range in
             let scratch = ConvolutionScratch.take()
             defer { ConvolutionScratch.give(scratch) }
             for chunk in range {
