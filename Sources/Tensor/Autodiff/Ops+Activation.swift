@@ -25,7 +25,7 @@ extension Variable {
     }
 
     public func tanh() -> Variable {
-        let out = Pointwise.map(value) { Foundation.tanh($0) }
+        let out = Pointwise.tanh(value)
         return Variable.record(out, op: "tanh", inputs: [self]) { [self] g in
             if GradMode.isEnabled {
                 let y = self.tanh()

@@ -13,6 +13,16 @@ enum Pointwise {
         return out
     }
 
+    /// tanh of every element (`VectorTanh`).
+    static func tanh(_ a: Tensor) -> Tensor {
+        let out = Tensor(uninitialized: a.shape)
+        let src = a.data, dst = out.data
+        Engine.parallelFor(a.count, grain: grain) { r in
+            VectorTanh.apply(src + r.lowerBound, dst + r.lowerBound, count: r.count)
+        }
+        return out
+    }
+
     /// Element-wise a ∘ b for the arithmetic operators, with the operator fixed at compile
     /// time: a closure handed through the thread pool is not inlined, and an indirect call
     /// per element costs more than the arithmetic.
