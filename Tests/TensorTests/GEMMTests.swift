@@ -81,12 +81,13 @@ final class GEMMTests: XCTestCase {
     }
 
     /// A left operand packed once gives the same bits as packing it in every product, on
-    /// shapes with partial row tiles and several k blocks, on 1 and 2 threads.
+    /// shapes with partial row tiles, several k blocks and several 64-row packing blocks
+    /// (packed in parallel), on 1, 2 and 3 threads.
     func testPrepackedLeftOperandMatchesPlainProduct() {
         var generator = SplitMix(seed: 4)
-        for threads in [1, 2] {
+        for threads in [1, 2, 3] {
             Engine.setThreads(threads)
-            for (m, n, k) in [(13, 300, 600), (200, 70, 257), (512, 256, 64), (1, 40, 3)] {
+            for (m, n, k) in [(13, 300, 600), (200, 70, 257), (141, 50, 300), (512, 256, 64), (1, 40, 3)] {
                 for ta in [false, true] {
                     let a = (0..<(m * k)).map { _ in generator.nextFloat() }
                     let b = (0..<(k * n)).map { _ in generator.nextFloat() }

@@ -51,9 +51,15 @@ enum VectorTanh {
     /// e^y for 0 ≤ y ≤ 20: y = n·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two parts so
     /// n·ln 2 is exact), e^r by its degree-7 Taylor polynomial (truncation 5e-9), times 2^n
     /// built in the exponent bits.
+    ///
+    /// Adding 2²³ + 127 rounds y·log₂e to the nearest integer and leaves n + 127 in the low
+    /// mantissa bits, which shifted up are the exponent of 2^n: no float-to-integer conversion,
+    /// which the compiler does not vectorise for SIMD types (a library call per lane).
     @inline(__always)
     private static func exp(_ y: SIMD16<Float>) -> SIMD16<Float> {
-        let n = (y * 1.442695040888963).rounded(.toNearestOrEven)
+        let magic: Float = 8_388_608 + 127
+        let shifted = y * 1.442695040888963 + magic
+        let n = shifted - magic
         let r = (y - n * 0.693145751953125) - n * 1.4286068202862268e-06
         var p = SIMD16<Float>(repeating: 1.0 / 5040)
         p = p * r + 1.0 / 720
@@ -63,7 +69,7 @@ enum VectorTanh {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let exponent = SIMD16<UInt32>(truncatingIfNeeded: SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-        return p * unsafeBitCast(exponent, to: SIMD16<Float>.self)
+        let twoToN = unsafeBitCast(unsafeBitCast(shifted, to: SIMD16<UInt32>.self) &<< 23, to: SIMD16<Float>.self)
+        return p * twoToN
     }
 }
