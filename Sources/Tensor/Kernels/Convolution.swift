@@ -175,10 +175,15 @@ public enum ConvolutionKernels {
 
     // MARK: - Chunks
 
-    /// Groups of the weight gradient: a few per thread so a slowed core does not hold up the
-    /// other, few enough that adding the partials stays cheap beside the products.
+    /// Groups of the weight gradient: several per thread so a slowed core does not hold up the
+    /// other (waiting for the last group took 4% of a 64×64 step with two per thread), few
+    /// enough that adding the partials stays cheap beside the products. Each group adds one
+    /// partial of dw's size, so the count follows the product's depth (the batch's output
+    /// positions) per element of dw: one group per 512 positions, 2 to 8 per thread.
     static func weightGradientGroups(_ g: ConvGeometry) -> Int {
-        Engine.threads == 1 ? 1 : min(g.batch / chunkImages(g), 2 * Engine.threads, g.batch)
+        guard Engine.threads > 1 else { return 1 }
+        let wanted = min(8 * Engine.threads, max(2 * Engine.threads, g.columns / 512))
+        return max(1, min(g.batch / chunkImages(g), wanted))
     }
 
     /// Images per chunk: enough output positions for whole GEMM tiles (≥ 256 columns), few
