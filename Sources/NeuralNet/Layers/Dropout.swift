@@ -7,7 +7,8 @@ public final class RandomSource {
 }
 
 /// `nn.Dropout(p)`, inverted: in training each element is zeroed with probability p and
-/// the survivors scaled by 1/(1 − p); in evaluation it passes values through.
+/// the survivors scaled by 1/(1 − p); in evaluation it passes values through. The masks are
+/// reproducible from the source's state, not PyTorch's (its generator is another).
 public final class Dropout: Module {
     public let probability: Float
     public let source: RandomSource
@@ -22,10 +23,9 @@ public final class Dropout: Module {
     public func callAsFunction(_ x: Variable) -> Variable {
         guard isTraining, probability > 0 else { return x }
         let mask = Tensor(uninitialized: x.shape)
-        let keep = 1 / (1 - probability)
-        for i in 0..<mask.count {
-            mask.data[i] = source.stream.nextUniform() < probability ? 0 : keep
-        }
+        // One draw of the shared stream per call keys the whole mask (see `BernoulliMask`).
+        BernoulliMask.fill(mask.data, count: mask.count, key: source.stream.next(),
+                           drop: probability, keep: 1 / (1 - probability))
         return x.multiplied(byConstant: mask)
     }
 }
