@@ -72,16 +72,19 @@ public final class Sequential: Module {
 
     public func callAsFunction(_ x: Variable) -> Variable { apply(x, layers: layers.count) }
 
-    /// The first `count` layers applied to x. A batch norm followed by a (leaky) ReLU runs as
-    /// one fused op with the same values and gradients: its output is not written to memory
-    /// and read back, nor is the gradient between the two.
+    /// The first `count` layers applied to x. A batch norm, or a convolution without bias,
+    /// followed by a (leaky) ReLU runs as one fused op with the same values and gradients: its
+    /// output is not written to memory and read back by a separate pass.
     public func apply(_ x: Variable, layers count: Int) -> Variable {
         var out = x
         var index = 0
         while index < count {
-            if let norm = layers[index] as? BatchNorm2d, index + 1 < count,
-               let rectifier = layers[index + 1] as? Rectifier {
+            let rectifier = index + 1 < count ? layers[index + 1] as? Rectifier : nil
+            if let norm = layers[index] as? BatchNorm2d, let rectifier {
                 out = norm.normalize(out, rectifierSlope: rectifier.slope)
+                index += 2
+            } else if let conv = layers[index] as? Conv2d, conv.bias == nil, let rectifier, rectifier.slope >= 0 {
+                out = conv.convolveAndRectify(out, slope: rectifier.slope)
                 index += 2
             } else {
                 out = layers[index](out)

@@ -35,6 +35,13 @@ public final class Conv2d: Module {
         let y = x.conv2d(weight: weight, stride: stride, padding: padding)
         return bias.map { y.addingPerChannel($0) } ?? y
     }
+
+    /// This layer followed by a (leaky) ReLU of that slope in one op (see `Sequential`); only
+    /// without bias, which would come between the two.
+    func convolveAndRectify(_ x: Variable, slope: Float) -> Variable {
+        precondition(bias == nil, "Conv2d: a fused rectifier needs a layer without bias")
+        return x.conv2d(weight: weight, stride: stride, padding: padding, rectifierSlope: slope)
+    }
 }
 
 /// `nn.ConvTranspose2d`: weight [in, out, kH, kW], optional bias [out].

@@ -4,7 +4,14 @@
 /// gradients come for free. A transposed convolution is `inputGrad`.
 extension Variable {
     /// PyTorch `F.conv2d` without bias; weight [out, in, kH, kW].
-    public func conv2d(weight: Variable, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0)) -> Variable {
+    ///
+    /// With `rectifierSlope`, the result goes on through a leaky ReLU with that slope (0 for a
+    /// ReLU), applied to each chunk of the output while it is still in cache: the values and
+    /// gradients of `.conv2d(...).leakyRelu(slope:)` without a separate pass over the output.
+    public func conv2d(
+        weight: Variable, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+        rectifierSlope: Float? = nil
+    ) -> Variable {
         precondition(shape.count == 4 && weight.shape.count == 4 && shape[1] == weight.shape[1],
                      "conv2d: input \(shape) with weight \(weight.shape)")
         let kernel = (weight.shape[2], weight.shape[3])
@@ -15,7 +22,8 @@ extension Variable {
             outWidth: ConvGeometry.convolutionOutput(shape[3], kernel: kernel.1, stride: stride.1, padding: padding.1),
             kernel: kernel, stride: stride, padding: padding)
         precondition(g.outHeight > 0 && g.outWidth > 0, "conv2d: input \(shape) is smaller than kernel \(kernel)")
-        return Variable.convolve(self, weight, g)
+        guard let slope = rectifierSlope else { return Variable.convolve(self, weight, g) }
+        return Variable.convolveAndRectify(self, weight, g, slope: slope)
     }
 
     /// PyTorch `F.conv_transpose2d` without bias; weight [in, out, kH, kW].
@@ -45,6 +53,20 @@ extension Variable {
         return record(y, op: "conv2d", inputs: [x, w]) { dy in
             [x.requiresGrad ? convolutionInputGradient(dy, w, g) : nil,
              w.requiresGrad ? convolutionWeightGradient(x, dy, g) : nil]
+        }
+    }
+
+    /// leakyReLU(conv(x, w)). The rectifier's gradient mask is read from the output: with a
+    /// slope ≥ 0 the output is positive exactly where the convolution was, so conv's own value
+    /// need not be kept.
+    static func convolveAndRectify(_ x: Variable, _ w: Variable, _ g: ConvGeometry, slope: Float) -> Variable {
+        precondition(slope >= 0, "conv2d: a rectifier slope must be ≥ 0, got \(slope)")
+        let z = Tensor(uninitialized: g.yShape)
+        ConvolutionKernels.forward(g, x: x.value.data, weight: w.value.data, y: z.data, rectifierSlope: slope)
+        return record(z, op: "conv2d_rectifier", inputs: [x, w]) { dz in
+            let dy = dz.leakyScaled(by: z, slope: slope)
+            return [x.requiresGrad ? convolutionInputGradient(dy, w, g) : nil,
+                    w.requiresGrad ? convolutionWeightGradient(x, dy, g) : nil]
         }
     }
 

@@ -13,29 +13,41 @@ import Foundation
 /// geometry and the thread count, so results are reproducible per thread count; forward and
 /// input gradient do not depend on the thread count at all.
 public enum ConvolutionKernels {
-    /// y = conv(x, w).
+    /// y = conv(x, w), or with `rectifierSlope` y = leakyReLU(conv(x, w)): the rectifier is
+    /// applied to each chunk's output while it is still in cache (the same values as a
+    /// separate pass over y).
     public static func forward(
         _ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        y: UnsafeMutablePointer<Float>
+        y: UnsafeMutablePointer<Float>, rectifierSlope: Float? = nil
     ) {
-        if g.isDense && g.outChannels == 1 {
-            // One output channel: y [1, batch] = w · xᵀ is the same memory as y [batch, 1], and
-            // a row of C wastes less of the register tile than a column would.
-            return GEMM.multiply(weight, transposeA: false, x, transposeB: true, into: y,
-                                 m: 1, n: g.batch, k: g.patchSize)
-        }
         if g.isDense {
-            // y [batch, out] = x [batch, patch] · wᵀ
-            return GEMM.multiply(x, transposeA: false, weight, transposeB: true, into: y,
-                                 m: g.batch, n: g.outChannels, k: g.patchSize)
+            if g.outChannels == 1 {
+                // One output channel: y [1, batch] = w · xᵀ is the same memory as y [batch, 1],
+                // and a row of C wastes less of the register tile than a column would.
+                GEMM.multiply(weight, transposeA: false, x, transposeB: true, into: y,
+                              m: 1, n: g.batch, k: g.patchSize)
+            } else {
+                // y [batch, out] = x [batch, patch] · wᵀ
+                GEMM.multiply(x, transposeA: false, weight, transposeB: true, into: y,
+                              m: g.batch, n: g.outChannels, k: g.patchSize)
+            }
+            if let slope = rectifierSlope {
+                Engine.parallelFor(g.batch * g.outChannels, grain: Pointwise.grain) { r in
+                    Pointwise.rectify(y + r.lowerBound, count: r.count, slope: slope)
+                }
+            }
+            return
         }
         let w = GEMMLeftOperand(weight, transposeA: false, m: g.outChannels, k: g.patchSize)
         forEachChunk(g) { images, c, scratch in
             let width = c.columns
             let cols = scratch.floats(0, count: c.patchSize * width)
+            let yChunk = y + images.lowerBound * g.outChannels * g.outPlane
             im2col(c, x: x + images.lowerBound * g.inChannels * g.inHeight * g.inWidth, cols: cols)
-            multiplyChunk(w, cols: cols, c, into: y + images.lowerBound * g.outChannels * g.outPlane,
-                          scratch: scratch)
+            multiplyChunk(w, cols: cols, c, into: yChunk, scratch: scratch)
+            if let slope = rectifierSlope {
+                Pointwise.rectify(yChunk, count: c.batch * g.outChannels * g.outPlane, slope: slope)
+            }
         }
     }
 

@@ -42,6 +42,24 @@ enum Pointwise {
         return out
     }
 
+    /// v = v > 0 ? v : v · slope in place, on the calling thread (the leaky ReLU's values).
+    @inline(__always)
+    static func rectify(_ v: UnsafeMutablePointer<Float>, count: Int, slope: Float) {
+        for i in 0..<count {
+            let value = v[i]
+            v[i] = value > 0 ? value : value * slope
+        }
+    }
+
+    /// total += addend, element-wise, in place.
+    static func accumulate(_ addend: Tensor, into total: Tensor) {
+        precondition(addend.shape == total.shape, "accumulate \(addend.shape) into \(total.shape)")
+        let src = addend.data, dst = total.data
+        Engine.parallelFor(total.count, grain: grain) { r in
+            for i in r { dst[i] += src[i] }
+        }
+    }
+
     /// g · (x > 0 ? 1 : slope): leaky ReLU's forward (g = x) and its gradient.
     static func leakyScale(_ g: Tensor, by x: Tensor, slope: Float) -> Tensor {
         precondition(g.shape == x.shape, "leaky scale of \(g.shape) by \(x.shape)")
