@@ -12,8 +12,9 @@ final class ConvolutionKernelTests: XCTestCase {
     /// (batch, in, out, input size, kernel, stride, padding): a small plane puts many images
     /// in one chunk, a large one a single image per chunk; 37 and 5 do not divide by 2 or 3.
     /// Rows of 32 and more take the vector paths of stride 2, with odd and even padding. A
-    /// kernel the size of its unpadded input is a plain product; fewer patch rows than output
-    /// channels (1 × 4 × 4 < 20) take the transposed weight-gradient product. Patches of 320
+    /// kernel the size of its unpadded input is a plain product; a weight gradient of at most
+    /// 1,024 values is summed as dot products of rows (most cases here), a larger one with fewer
+    /// patch rows than output channels (1 × 4 × 4 < 80) by the transposed product. Patches of 320
     /// and 360 rows span two k blocks of the packed operands, with partly filled column panels.
     private let cases: [(Int, Int, Int, (Int, Int), (Int, Int), (Int, Int), (Int, Int))] = [
         (37, 3, 5, (4, 4), (4, 4), (2, 2), (1, 1)),
@@ -25,6 +26,7 @@ final class ConvolutionKernelTests: XCTestCase {
         (2, 1, 2, (8, 40), (4, 4), (3, 3), (0, 0)),
         (9, 5, 3, (4, 4), (4, 4), (1, 1), (0, 0)),
         (5, 1, 20, (12, 10), (4, 4), (2, 2), (1, 1)),
+        (3, 1, 80, (12, 10), (4, 4), (2, 2), (1, 1)),
         (6, 4, 1, (3, 5), (3, 5), (1, 1), (0, 0)),
         (3, 20, 6, (10, 9), (4, 4), (2, 2), (1, 1)),
         (2, 40, 4, (6, 6), (3, 3), (1, 1), (1, 1)),

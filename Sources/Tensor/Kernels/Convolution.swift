@@ -129,6 +129,9 @@ public enum ConvolutionKernels {
         let groups = weightGradientGroups(g)
         let partials = groups > 1 ? Tensor(uninitialized: [groups - 1, size]) : nil
         let perChunk = chunkImages(g)
+        // A dw of at most 32 × 32 (a first or last layer on one image channel) is summed as dot
+        // products of rows: packing its operands cost several times its multiply-adds.
+        let usesDotProducts = GEMM.backend == .packed && size <= 1024
         Engine.parallelFor(groups) { range in
             let scratch = ConvolutionScratch.take()
             defer { ConvolutionScratch.give(scratch) }
@@ -138,7 +141,7 @@ public enum ConvolutionKernels {
             // its packed left operand (measured 23 → 34 GFLOP/s on that layer). On the wide
             // layers that form was slower (70–100 → 60–80), so they keep dy·colsᵀ.
             let transposed = alsoForward == nil && GEMM.backend == .packed && g.patchSize < g.outChannels
-                ? scratch.floats(3, count: size) : nil
+                && !usesDotProducts ? scratch.floats(3, count: size) : nil
             for group in range {
                 let target = group == 0 ? dw : partials!.data + (group - 1) * size
                 let lo = g.batch * group / groups, hi = g.batch * (group + 1) / groups
@@ -161,9 +164,14 @@ public enum ConvolutionKernels {
                     }
                     let cols = scratch.floats(0, count: c.patchSize * c.columns)
                     im2col(c, x: xChunk, cols: cols)
-                    GEMM.multiply(dyChunk, transposeA: false, cols, transposeB: true, into: target,
-                                  m: g.outChannels, n: g.patchSize, k: c.columns,
-                                  beta: beta, threaded: false)
+                    if usesDotProducts {
+                        DotProductGEMM.multiplyTransposed(dyChunk, cols, into: target, m: g.outChannels,
+                                                          n: g.patchSize, k: c.columns, accumulate: beta != 0)
+                    } else {
+                        GEMM.multiply(dyChunk, transposeA: false, cols, transposeB: true, into: target,
+                                      m: g.outChannels, n: g.patchSize, k: c.columns,
+                                      beta: beta, threaded: false)
+                    }
                     if let (w, y) = alsoForward {
                         multiplyChunk(w, cols: cols, c, into: y + first * g.outChannels * g.outPlane,
                                       scratch: scratch)
