@@ -1,7 +1,7 @@
 import Tensor
 
-/// max(x, 0) + slope·min(x, 0): ReLU and leaky ReLU, which a preceding batch norm can apply
-/// in its own pass.
+/// max(x, 0) + slope·min(x, 0): ReLU and leaky ReLU, which a preceding batch norm or bias-free
+/// convolution applies in its own pass inside `Sequential`.
 public protocol Rectifier: Module {
     var slope: Float { get }
 }

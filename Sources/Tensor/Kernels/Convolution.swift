@@ -135,11 +135,12 @@ public enum ConvolutionKernels {
         Engine.parallelFor(groups) { range in
             let scratch = ConvolutionScratch.take()
             defer { ConvolutionScratch.give(scratch) }
-            // With fewer patch rows than output channels (a first layer on one input channel:
-            // patch 16, 32 channels) dw = dy·colsᵀ would fill only part of the 32-column
-            // register tile; dwᵀ = cols·dyᵀ fills it, and the columns are unfolded straight into
-            // its packed left operand (measured 23 → 34 GFLOP/s on that layer). On the wide
-            // layers that form was slower (70–100 → 60–80), so they keep dy·colsᵀ.
+            // With fewer patch rows than output channels (and a dw too large for dot products,
+            // e.g. one input channel, 4×4 taps and 80 channels) dw = dy·colsᵀ would fill only
+            // part of the 32-column register tile; dwᵀ = cols·dyᵀ fills it, and the columns are
+            // unfolded straight into its packed left operand (measured 23 → 34 GFLOP/s on a
+            // 1→32 layer before dot products took those over). On the wide layers that form was
+            // slower (70–100 → 60–80), so they keep dy·colsᵀ.
             let transposed = alsoForward == nil && GEMM.backend == .packed && g.patchSize < g.outChannels
                 && !usesDotProducts ? scratch.floats(3, count: size) : nil
             for group in range {
