@@ -13,7 +13,7 @@ enum StudyCommand: Command {
         summary: "Train every variant for every seed, score them and write the report (the main job).",
         options: [
             OptionSpec(name: "preset", valueName: "NAME",
-                       help: "quick (default, ~6 min), reference (the reference code's runs) or full (the study as described)"),
+                       help: "quick (default, ~3–6 min), reference (the reference code's runs) or full (the study as described)"),
             OptionSpec(name: "variants", valueName: "A,B,...", help: "variants to run (default: the preset's)", repeatable: true),
             OptionSpec(name: "seeds", valueName: "K", help: "seeds 1...K per variant (default: the preset's)"),
             OptionSpec(name: "epochs", valueName: "N", help: "epochs per run"),
