@@ -44,10 +44,11 @@ enum GEMMMicroKernel {
 
     /// C[mr×nr] (row stride ldc) = alpha · Apanel · Bpanel + beta · C, where Apanel holds kc
     /// groups of mr floats (one per row) and Bpanel kc groups of nr floats (one per column),
-    /// Bpanel 64-byte aligned. The sum over p runs in order 0..<kc for every element.
+    /// `ldb` floats apart (nr in a packed panel). The sum over p runs in order 0..<kc for every
+    /// element.
     @inline(__always)
     static func run(
-        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int = nr,
         c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
     ) {
         var c0 = AccumulatorRow(), c1 = AccumulatorRow(), c2 = AccumulatorRow()
@@ -56,8 +57,9 @@ enum GEMMMicroKernel {
         var pa = a
         var pb = UnsafeRawPointer(b)
         for _ in 0..<kc {
-            let b0 = pb.load(as: SIMD16<Float>.self)
-            let b1 = pb.load(fromByteOffset: 64, as: SIMD16<Float>.self)
+            // Unaligned loads: a B read where it lies need not start on 64 bytes.
+            let b0 = pb.loadUnaligned(as: SIMD16<Float>.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
             c0.add(pa[0], b0, b1)
             c1.add(pa[1], b0, b1)
             c2.add(pa[2], b0, b1)
@@ -67,7 +69,7 @@ enum GEMMMicroKernel {
             c6.add(pa[6], b0, b1)
             c7.add(pa[7], b0, b1)
             pa += 8
-            pb += 128
+            pb += ldb * 4
         }
         c0.store(c, alpha: alpha, beta: beta)
         c1.store(c + ldc, alpha: alpha, beta: beta)
