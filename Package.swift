@@ -20,7 +20,10 @@ let package = Package(
         .systemLibrary(name: "CLapacke", path: "Sources/CLapacke"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fast),
+        // The bfloat16 dot-product micro-kernel: the one instruction Swift cannot name.
+        .target(name: "CBFloat16", path: "Sources/CBFloat16", cSettings: [.unsafeFlags(["-O3"])]),
+
+        .target(name: "Tensor", dependencies: ["CBLAS", "CBFloat16"], swiftSettings: fast),
         .target(name: "NeuralNet", dependencies: ["Tensor", "Formats"], swiftSettings: fast),
         .target(name: "Formats", dependencies: ["CZlib"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["Tensor", "Formats"], swiftSettings: fast),

@@ -111,7 +111,7 @@ public final class Trainer {
                     ? batchBuffer : Tensor(uninitialized: [indices.count, 1, config.imageSize, config.imageSize])
                 images.copyBatch(indices, into: real.data)
                 let noise = Sampler.noise(count: indices.count, nz: config.nz, stream: &state.noiseStream)
-                let record = pair.step(real: real, noise: noise)
+                let record = GEMM.withPrecision(config.precision) { pair.step(real: real, noise: noise) }
                 state.iteration += 1
                 lines += HistoryRow(
                     iteration: state.iteration, epoch: epoch, lossD: record.lossD, lossG: record.lossG,

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuralNet
+import Tensor
 
 /// Everything that defines one training run. Saved as the run's `config.json`; the same
 /// file given back with `--config` reproduces the run.
@@ -27,6 +28,10 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Whether a variant's weight decay also applies to batch-norm scales and shifts (PyTorch's
     /// Adam `weight_decay` does, and so did the reference study).
     public var batchNormWeightDecay: Bool = true
+    /// The arithmetic of the training step's matrix products: float32, or operands rounded to
+    /// bfloat16 (sums, weights and everything else stay float32; sampling and scoring are
+    /// always float32).
+    public var precision: Precision = .float32
 
     public enum SubsetMode: String, Codable, Sendable { case first, stratified }
 
@@ -38,6 +43,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         case imageSize = "image_size", nz, ngf, ndf, subset
         case subsetMode = "subset_mode", dropLast = "drop_last", keepCheckpoints = "keep_checkpoints"
         case batchNormWeightDecay = "batchnorm_weight_decay"
+        case precision
     }
 
     /// The preset this run trains.
@@ -141,6 +147,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         keepCheckpoints = try c.decodeIfPresent(Int.self, forKey: .keepCheckpoints) ?? d.keepCheckpoints
         batchNormWeightDecay = try c.decodeIfPresent(Bool.self, forKey: .batchNormWeightDecay)
             ?? d.batchNormWeightDecay
+        precision = try c.decodeIfPresent(Precision.self, forKey: .precision) ?? d.precision
     }
 }
 

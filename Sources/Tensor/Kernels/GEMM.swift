@@ -31,6 +31,18 @@ public enum GEMM {
         #endif
     }()
 
+    /// The arithmetic of the packed products (BLAS always multiplies in float32). Set it
+    /// around a piece of work with `withPrecision`; the default is float32.
+    nonisolated(unsafe) public private(set) static var precision: Precision = .float32
+
+    /// Runs `body` with the packed products in `precision`, then restores the previous one.
+    public static func withPrecision<T>(_ precision: Precision, _ body: () throws -> T) rethrows -> T {
+        let previous = self.precision
+        self.precision = precision
+        defer { self.precision = previous }
+        return try body()
+    }
+
     /// C[m×n] = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions
     /// equal to their row lengths. `op` transposes when the flag is set. `threaded: false`
     /// keeps the product on the calling thread (for callers that split work themselves).
@@ -50,6 +62,10 @@ public enum GEMM {
             return
         }
         switch backend {
+        case .packed where precision == .bfloat16:
+            PackedBFloat16GEMM.multiply(a, transposeA: transposeA, b, transposeB: transposeB,
+                                        into: c, m: m, n: n, k: k, alpha: alpha, beta: beta,
+                                        threaded: threaded)
         case .packed:
             PackedGEMM.multiply(a, transposeA: transposeA, b, transposeB: transposeB, into: c,
                                 m: m, n: n, k: k, alpha: alpha, beta: beta, threaded: threaded)
@@ -75,6 +91,12 @@ public enum GEMM {
     ) {
         guard n > 0, left.m > 0 else { return }
         let ldbValue = ldb ?? (transposeB ? left.k : n), ldcValue = ldc ?? n
+        if let pairs = left.packedPairs, backend == .packed, left.k > 0 {
+            return PackedBFloat16GEMM.multiply(
+                left.a, transposeA: left.transposed, b, transposeB: transposeB, into: c,
+                m: left.m, n: n, k: left.k, alpha: alpha, beta: beta, threaded: threaded,
+                packedA: UnsafePointer(pairs), ldb: ldbValue, ldc: ldcValue)
+        }
         if let packed = left.packed, backend == .packed, left.k > 0 {
             return PackedGEMM.multiply(
                 left.a, transposeA: left.transposed, b, transposeB: transposeB, into: c,
@@ -87,6 +109,11 @@ public enum GEMM {
         }
         precondition(left.k > 0, "GEMM: strided product with k = 0")
         switch backend {
+        case .packed where precision == .bfloat16:
+            PackedBFloat16GEMM.multiply(
+                left.a, transposeA: left.transposed, b, transposeB: transposeB, into: c,
+                m: left.m, n: n, k: left.k, alpha: alpha, beta: beta, threaded: threaded,
+                ldb: ldbValue, ldc: ldcValue)
         case .packed:
             PackedGEMM.multiply(left.a, transposeA: left.transposed, b, transposeB: transposeB,
                                 into: c, m: left.m, n: n, k: left.k, alpha: alpha, beta: beta,
@@ -104,11 +131,14 @@ public enum GEMM {
 
 /// The left operand op(A) [m × k] of many products, packed once into the layout our GEMM reads
 /// (with BLAS, just the matrix): a convolution multiplies the same weights once per image.
+/// Packed in the precision current at creation.
 public final class GEMMLeftOperand: @unchecked Sendable {
     let a: UnsafePointer<Float>
     let transposed: Bool
     let m: Int, k: Int
     let packed: UnsafeMutablePointer<Float>?
+    /// The bfloat16 packing, when created under `GEMM.withPrecision(.bfloat16)`.
+    let packedPairs: UnsafeMutablePointer<UInt32>?
     /// Owns `packed`; from the buffer pool, so a training step reuses the same block instead of
     /// mapping and page-faulting a fresh one for every convolution.
     private let storage: Tensor?
@@ -121,9 +151,21 @@ public final class GEMMLeftOperand: @unchecked Sendable {
         self.k = k
         guard GEMM.backend == .packed, m > 0, k > 0 else {
             packed = nil
+            packedPairs = nil
             storage = nil
             return
         }
+        if GEMM.precision == .bfloat16 {
+            let buffer = Tensor(uninitialized: [PackedBFloat16GEMM.packedLeftCount(m: m, k: k)])
+            let words = UnsafeMutableRawPointer(buffer.data)
+                .bindMemory(to: UInt32.self, capacity: buffer.count)
+            PackedBFloat16GEMM.packLeft(a, transposeA: transposeA, m: m, k: k, into: words)
+            packed = nil
+            packedPairs = words
+            storage = buffer
+            return
+        }
+        packedPairs = nil
         let buffer = Tensor(uninitialized: [PackedGEMM.packedLeftCount(m: m, k: k)])
         PackedGEMM.packLeft(a, transposeA: transposeA, m: m, k: k, into: buffer.data)
         packed = buffer.data

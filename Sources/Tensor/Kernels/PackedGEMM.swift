@@ -287,7 +287,7 @@ enum PackedGEMM {
     }
 
     /// Writes the valid corner of an edge tile with the same arithmetic as the kernel's store.
-    private static func mergeEdge(
+    static func mergeEdge(
         _ tile: UnsafeMutablePointer<Float>, into c: UnsafeMutablePointer<Float>, ldc: Int,
         rows: Int, cols: Int, alpha: Float, beta: Float
     ) {

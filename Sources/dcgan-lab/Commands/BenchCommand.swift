@@ -25,10 +25,17 @@ enum BenchCommand: Command {
             OptionSpec(name: "repetitions", valueName: "N", help: "timed repetitions, median reported (default 5)"),
             OptionSpec(name: "json", valueName: nil, help: "also print one JSON line per case"),
             ThreadOption.spec,
+            PrecisionOption.spec,
         ])
 
     static func run(_ arguments: ParsedArguments) throws {
         try ThreadOption.apply(arguments)
+        let precision = try PrecisionOption.value(arguments) ?? .float32
+        PrecisionOption.announce(precision)
+        try GEMM.withPrecision(precision) { try measure(arguments) }
+    }
+
+    private static func measure(_ arguments: ParsedArguments) throws {
         let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all", "gemm", "layers", "inception"]) ?? "train64"
         let reps = try arguments.int("repetitions", range: 1...1000) ?? 5
         if name == "gemm" { return benchGEMM(repetitions: reps, json: arguments.flag("json")) }

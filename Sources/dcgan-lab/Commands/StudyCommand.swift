@@ -25,6 +25,7 @@ enum StudyCommand: Command {
             OptionSpec(name: "out", valueName: "DIR", help: "study directory (default study-PRESET)"),
             OptionSpec(name: "resume", valueName: nil, help: "continue an interrupted study in --out"),
             OptionSpec(name: "quiet", valueName: nil, help: "log lines instead of progress bars"),
+            PrecisionOption.spec,
             ThreadOption.spec,
         ] + DataOptions.specs)
 
@@ -38,6 +39,7 @@ enum StudyCommand: Command {
         }
         Console.info("study '\(plan.preset)': \(plan.variants.joined(separator: ", ")) × seeds \(plan.seeds.map(String.init).joined(separator: ", ")); "
                      + "\(plan.base.epochs) epochs on \(plan.base.subset.map(String.init) ?? "all") images at \(plan.base.imageSize)x\(plan.base.imageSize) -> \(out.path)")
+        PrecisionOption.announce(plan.base.precision)
 
         let (_, data) = try DataOptions.load(arguments)
         // Every run of the study trains on the same images, whatever its seed.
@@ -77,6 +79,7 @@ enum StudyCommand: Command {
         if let n = try a.int("subset", range: 2...60_000) { plan.base.subset = n }
         if let s = try a.choice("image-size", ["28", "64"]) { plan.base.imageSize = Int(s)! }
         if a.flag("no-batchnorm-decay") { plan.base.batchNormWeightDecay = false }
+        if let p = try PrecisionOption.value(a) { plan.base.precision = p }
         if let n = try a.int("eval-samples", range: 100...100_000) {
             plan.evaluation.finalSamples = n
             plan.evaluation.manifoldSamples = min(plan.evaluation.manifoldSamples, n)

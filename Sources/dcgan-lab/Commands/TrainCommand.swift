@@ -24,6 +24,7 @@ enum TrainCommand: Command {
         let trainer = try Trainer(config: config, images: images, directory: out, resume: arguments.flag("resume"))
         Console.info("training \(config.variant) on \(images.count) images (\(config.imageSize)x\(config.imageSize)), "
                      + "\(config.epochs) epochs, seed \(config.seed), \(Engine.threads) threads -> \(out.path)")
+        PrecisionOption.announce(config.precision)
         let status = try trainer.run(TrainingProgress.observer(epochs: config.epochs))
         switch status.state {
         case .completed:
@@ -57,6 +58,7 @@ enum TrainingOptions {
         OptionSpec(name: "keep-checkpoints", valueName: "K", help: "keep only the newest K checkpoints (0 = all)"),
         OptionSpec(name: "no-batchnorm-decay", valueName: nil,
                    help: "exempt batch-norm scales and shifts from the variant's weight decay"),
+        PrecisionOption.spec,
     ]
 
     static func config(_ a: ParsedArguments, base: TrainingConfig = TrainingConfig()) throws -> TrainingConfig {
@@ -76,6 +78,7 @@ enum TrainingOptions {
         if a.flag("drop-last") { c.dropLast = true }
         if let v = try a.int("keep-checkpoints", range: 0...100_000) { c.keepCheckpoints = v }
         if a.flag("no-batchnorm-decay") { c.batchNormWeightDecay = false }
+        if let p = try PrecisionOption.value(a) { c.precision = p }
         do { try c.validate() } catch let error as ConfigError { throw UsageError(error.description) }
         return c
     }
@@ -96,6 +99,28 @@ enum ThreadOption {
 
     static func apply(_ arguments: ParsedArguments) throws {
         Engine.setThreads(try arguments.int("threads", range: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+/// `--precision float32|bfloat16`: the arithmetic of the training step's matrix products.
+enum PrecisionOption {
+    static let spec = OptionSpec(
+        name: "precision", valueName: "P",
+        help: "float32 (default) or bfloat16: the training step's matrix products with operands rounded to bfloat16 (faster on CPUs with AMX; emulated, and slower, on CPUs without AMX or AVX-512 BF16)")
+
+    /// Says which units the bfloat16 mode runs on, and warns when it is only emulated.
+    static func announce(_ precision: Precision) {
+        guard precision == .bfloat16 else { return }
+        if BFloat16.units == .emulated {
+            Console.warning("this CPU has neither AMX nor AVX-512 BF16: bfloat16 products are emulated, "
+                            + "slower than float32 (use --precision float32 for speed)")
+        } else {
+            Console.info("bfloat16 products on \(BFloat16.units.name)")
+        }
+    }
+
+    static func value(_ arguments: ParsedArguments) throws -> Precision? {
+        try arguments.choice("precision", Precision.allCases.map(\.rawValue)).map { Precision(rawValue: $0)! }
     }
 }
 
