@@ -6,11 +6,13 @@
 #
 #   scripts/bench-vs-pytorch.sh [ROUNDS] [THREADS] [CASE...]
 # CASE is any of train64 train28 dropout nobn-d generate64 inception (default: all).
+# PRECISION=bfloat16 runs our side in the bfloat16 mode (the peer stays float32).
 # Needs PyTorch in $TORCH_PYTHON (default ~/torch-venv/bin/python) and ../shared/bench.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds="${1:-3}"
 threads="${2:-2}"
+precision="${PRECISION:-float32}"
 python="${TORCH_PYTHON:-$HOME/torch-venv/bin/python}"
 peer="${PEER_BENCH:-$root/../shared/bench/pytorch_dcgan_bench.py}"
 inception_peer="$root/scripts/pytorch_inception_bench.py"
@@ -49,6 +51,7 @@ measure() {
 # moved by other guests' load on a shared machine; "ratio" compares median iterations.
 printf "%-12s %12s %12s %8s %10s %10s %10s   (threads %s, %s rounds, medians)\n" \
     case "ours img/s" "torch img/s" ratio "best ratio" "ours MiB" "torch MiB" "$threads" "$rounds"
+[ "$precision" = float32 ] || echo "ours in $precision, PyTorch in float32"
 wanted=("${@:3}")
 for spec in "${cases[@]}"; do
     IFS=: read -r name mine script theirs <<<"$spec"
@@ -56,7 +59,7 @@ for spec in "${cases[@]}"; do
     our_rates=(); peer_rates=(); our_mem=(); peer_mem=(); best_ratios=()
     for _ in $(seq "$rounds"); do
         # shellcheck disable=SC2086
-        read -r r ours_best m < <(measure "$ours" bench $mine --threads "$threads" --json)
+        read -r r ours_best m < <(measure "$ours" bench $mine --threads "$threads" --precision "$precision" --json)
         our_rates+=("$r"); our_mem+=("$m")
         # shellcheck disable=SC2086
         read -r r peer_best m < <(measure "$python" "$script" $theirs --threads "$threads")

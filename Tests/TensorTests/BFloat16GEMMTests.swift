@@ -165,25 +165,10 @@ final class BFloat16GEMMTests: XCTestCase {
         } else {
             multiply(a, ta, b, tb, &c, m, n, k, alpha, beta, units)
         }
-        let rounded = { (x: Float) in Double(BFloat16.float(BFloat16.round(x))) }
-        var worst = 0.0
-        let eps = Double(Float.ulpOfOne)
-        var step = max(1, m * n / 3000)
-        while gcd(step, n) != 1 { step += 1 }
-        for index in stride(from: 0, to: m * n, by: step) {
-            let i = index / n, j = index % n
-            var sum = 0.0, magnitude = 0.0
-            for p in 0..<k {
-                let x = rounded(ta ? a[p * m + i] : a[i * k + p])
-                let y = rounded(tb ? b[j * k + p] : b[p * n + j])
-                sum += x * y
-                magnitude += abs(x * y)
-            }
-            let old = beta == 0 ? 0 : Double(c0[i * n + j])
-            let expected = Double(alpha) * sum + Double(beta) * old
-            let scale = abs(Double(alpha)) * magnitude + abs(Double(beta) * old)
-            worst = max(worst, abs(Double(c[i * n + j]) - expected) / max(scale * eps, .leastNormalMagnitude))
-        }
+        var reference = ProductReference(a: a, b: b, c0: c0, m: m, n: n, k: k, ta: ta, tb: tb,
+                                         alpha: alpha, beta: beta)
+        reference.operand = { Double(BFloat16.float(BFloat16.round($0))) }
+        let worst = reference.worstError(of: c)
         // The products of rounded operands are exact; what is left is float32 summation, as in
         // the float32 GEMM's test (units may add pairs or tiles in another order, hence 2×).
         let tolerance = 4 * Double(k).squareRoot() + 4
@@ -191,5 +176,4 @@ final class BFloat16GEMMTests: XCTestCase {
                                  + "ta \(ta) tb \(tb) alpha \(alpha) beta \(beta)")
     }
 
-    private func gcd(_ x: Int, _ y: Int) -> Int { y == 0 ? x : gcd(y, x % y) }
 }

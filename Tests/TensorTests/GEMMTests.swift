@@ -120,19 +120,43 @@ final class GEMMTests: XCTestCase {
         var c = c0
         GEMM.multiply(a, transposeA: ta, b, transposeB: tb, into: &c, m: m, n: n, k: k,
                       alpha: alpha, beta: beta)
-        // The worst error over the checked elements, in units of eps · scale.
+        let worst = ProductReference(a: a, b: b, c0: c0, m: m, n: n, k: k, ta: ta, tb: tb,
+                                     alpha: alpha, beta: beta).worstError(of: c)
+        // Tolerance: (2·sqrt(k) + 2)·eps relative to scale = Σ|alpha·a·b| + |beta·c|. Float32
+        // summation of k terms in order errs by about sqrt(k)·eps of Σ|terms| for random signs
+        // (k·eps in the worst case); the + 2 covers rounding alpha·sum and adding beta·c.
+        let tolerance = 2 * Double(k).squareRoot() + 2
+        XCTAssertLessThanOrEqual(worst, tolerance, "error / (eps·scale); m \(m) n \(n) k \(k) "
+                                 + "ta \(ta) tb \(tb) alpha \(alpha) beta \(beta)")
+    }
+
+}
+
+/// C = alpha · op(A) · op(B) + beta · C0 in double precision, for checking float products.
+struct ProductReference {
+    let a: [Float], b: [Float], c0: [Float]
+    let m: Int, n: Int, k: Int
+    let ta: Bool, tb: Bool
+    let alpha: Float, beta: Float
+    /// What the product multiplies in place of each operand value (bfloat16 products: the
+    /// rounded value).
+    var operand: (Float) -> Double = { Double($0) }
+
+    /// The worst error of `c` over the checked elements, in units of eps · scale, where scale
+    /// = Σ|alpha·a·b| + |beta·c0|. Large products are checked on about 4000 elements (every
+    /// s-th, s coprime with n so the sample visits every column residue) to keep the
+    /// double-precision loop short.
+    func worstError(of c: [Float]) -> Double {
         var worst = 0.0
         let eps = Double(Float.ulpOfOne)
-        // Large products are checked on about 4000 elements (every s-th, s coprime with n so
-        // the sample visits every column residue) to keep the double-precision loop short.
         var step = max(1, m * n / 4000)
         while gcd(step, n) != 1 { step += 1 }
         for index in stride(from: 0, to: m * n, by: step) {
             let i = index / n, j = index % n
             var sum = 0.0, magnitude = 0.0
             for p in 0..<k {
-                let x = Double(ta ? a[p * m + i] : a[i * k + p])
-                let y = Double(tb ? b[j * k + p] : b[p * n + j])
+                let x = operand(ta ? a[p * m + i] : a[i * k + p])
+                let y = operand(tb ? b[j * k + p] : b[p * n + j])
                 sum += x * y
                 magnitude += abs(x * y)
             }
@@ -142,12 +166,7 @@ final class GEMMTests: XCTestCase {
             let error = abs(Double(c[i * n + j]) - expected)
             worst = max(worst, error / max(scale * eps, .leastNormalMagnitude))
         }
-        // Tolerance: (2·sqrt(k) + 2)·eps relative to scale = Σ|alpha·a·b| + |beta·c|. Float32
-        // summation of k terms in order errs by about sqrt(k)·eps of Σ|terms| for random signs
-        // (k·eps in the worst case); the + 2 covers rounding alpha·sum and adding beta·c.
-        let tolerance = 2 * Double(k).squareRoot() + 2
-        XCTAssertLessThanOrEqual(worst, tolerance, "error / (eps·scale); m \(m) n \(n) k \(k) "
-                                 + "ta \(ta) tb \(tb) alpha \(alpha) beta \(beta)")
+        return worst
     }
 
     private func gcd(_ x: Int, _ y: Int) -> Int { y == 0 ? x : gcd(y, x % y) }

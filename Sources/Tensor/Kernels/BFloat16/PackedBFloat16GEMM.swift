@@ -14,23 +14,15 @@ final class BFloat16Workspace: @unchecked Sendable {
     let vectors: UnsafeMutablePointer<SIMD16<Float>>
 
     init() {
-        a = Self.allocate(Self.mc * Self.kc / 2, as: UInt32.self)
-        b = Self.allocate(Self.bBlockWords, as: UInt32.self)
-        vectors = Self.allocate(32, as: SIMD16<Float>.self)
+        a = GEMMWorkspace.allocate(Self.mc * Self.kc / 2, as: UInt32.self)
+        b = GEMMWorkspace.allocate(Self.bBlockWords, as: UInt32.self)
+        vectors = GEMMWorkspace.allocate(32, as: SIMD16<Float>.self)
     }
 
     deinit {
         free(a)
         free(b)
         free(vectors)
-    }
-
-    private static func allocate<T>(_ count: Int, as: T.Type) -> UnsafeMutablePointer<T> {
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, 64, count * MemoryLayout<T>.stride) == 0, let raw else {
-            fatalError("GEMM: out of memory for bfloat16 pack buffers")
-        }
-        return raw.bindMemory(to: T.self, capacity: count)
     }
 }
 
@@ -41,7 +33,6 @@ final class BFloat16Workspace: @unchecked Sendable {
 enum PackedBFloat16GEMM {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var pool: [BFloat16Workspace] = []
-    private static let threadingThreshold = 1 << 18
     private static let tile = BFloat16Packing.tile
 
     /// `units` below `BFloat16.units` runs the same sums on other units (tests compare them).
@@ -55,22 +46,12 @@ enum PackedBFloat16GEMM {
     ) {
         let av = MatrixView(a, transposed: transposeA, columns: transposeA ? m : k)
         let bv = MatrixView(b, transposed: transposeB, columns: ldb ?? (transposeB ? k : n))
-        let mTiles = (m + tile - 1) / tile, nTiles = (n + tile - 1) / tile
-        let parts = !threaded || m * n * k < threadingThreshold ? 1 : min(Engine.threads, max(mTiles, nTiles))
-        let splitRows = mTiles > nTiles
         let job = Job(a: av, b: bv, c: c, ldc: ldc ?? n, m: m, k: k, alpha: alpha, beta: beta,
                       packedA: packedA, units: min(units.rawValue, BFloat16.units.rawValue))
-        Engine.parallelFor(parts) { range in
-            for part in range {
-                let tiles = splitRows ? mTiles : nTiles
-                let lo = tiles * part / parts, hi = tiles * (part + 1) / parts
-                let rows = splitRows ? (lo * tile)..<min(hi * tile, m) : 0..<m
-                let cols = splitRows ? 0..<n : (lo * tile)..<min(hi * tile, n)
-                guard !rows.isEmpty, !cols.isEmpty else { continue }
-                let workspace = lock.withLock { pool.popLast() } ?? BFloat16Workspace()
-                block(job, rows: rows, cols: cols, workspace: workspace)
-                lock.withLock { pool.append(workspace) }
-            }
+        PackedGEMM.forEachBlock(m: m, n: n, k: k, tile: (tile, tile), threaded: threaded) { rows, cols in
+            let workspace = lock.withLock { pool.popLast() } ?? BFloat16Workspace()
+            block(job, rows: rows, cols: cols, workspace: workspace)
+            lock.withLock { pool.append(workspace) }
         }
     }
 
