@@ -1,4 +1,5 @@
 import CBFloat16
+import Foundation
 
 /// bfloat16: the upper 16 bits of a float32 (8 exponent bits, 7 stored mantissa bits). The
 /// optional bfloat16 mode rounds both operands of the training step's matrix products to it
@@ -20,8 +21,16 @@ public enum BFloat16 {
         }
     }
 
-    /// The best units this machine has (AMX needs the kernel's permission, asked once).
-    public static let units = Units(rawValue: cbf16_backend()) ?? .emulated
+    /// The best units this machine has (AMX needs the kernel's permission, asked once), or
+    /// lesser ones named by `DCGANLAB_BFLOAT16_UNITS=emulated|avx512|amx` (to compare them, or to
+    /// run the emulation's path where the hardware exists).
+    public static let units: Units = {
+        let found = Units(rawValue: cbf16_backend()) ?? .emulated
+        let names: [String: Units] = ["emulated": .emulated, "avx512": .avx512DotProducts, "amx": .amxTiles]
+        guard let name = ProcessInfo.processInfo.environment["DCGANLAB_BFLOAT16_UNITS"],
+              let asked = names[name] else { return found }
+        return asked.rawValue < found.rawValue ? asked : found
+    }()
 
     /// The bfloat16 nearest to `x` (ties to even); NaN stays a quiet NaN, infinities stay.
     @inline(__always)
