@@ -1,3 +1,4 @@
+import CBFloat16
 import XCTest
 @testable import Tensor
 
@@ -45,6 +46,44 @@ final class BFloat16GEMMTests: XCTestCase {
                     XCTAssertEqual(words[q], BFloat16.pair(v[start + 2 * q], v[start + 2 * q + 1]),
                                    "pair \(q) of block \(start / 32)")
                 }
+            }
+        }
+    }
+
+    /// Subnormals round to zero of their sign on every path (the conversion instruction
+    /// flushes them), so the units and the machines agree.
+    func testSubnormalsFlushToSignedZero() {
+        XCTAssertEqual(BFloat16.round(Float(bitPattern: 0x0040_0000)), 0x0000)
+        XCTAssertEqual(BFloat16.round(Float(bitPattern: 0x807F_FFFF)), 0x8000)
+        XCTAssertEqual(BFloat16.round(Float(bitPattern: 0x0080_0000)), 0x0080, "the smallest normal stays")
+        let tiny = SIMD16<Float>(repeating: Float(bitPattern: 0x007F_FFFF))
+        XCTAssertEqual(BFloat16.round(tiny), SIMD16<UInt32>(repeating: 0))
+        XCTAssertEqual(BFloat16.round(-tiny), SIMD16<UInt32>(repeating: 0x8000))
+    }
+
+    /// The conversion instruction's words, along k and across two rows of B, are the scalar
+    /// rounding's, on ties, subnormals, infinities, signed zeros and NaN.
+    func testHardwareConversionMatchesScalar() throws {
+        try XCTSkipUnless(BFloat16.convertsInHardware, "this CPU has no AVX-512 BF16 conversion")
+        var generator = SplitMix(seed: 15)
+        var values = (0..<(64 * 9)).map { i in (generator.nextFloat() - 0.5) * Float(1 << (i % 24)) }
+        let specials: [UInt32] = [0x3F80_8000, 0x3F81_8000, 0x3F80_8001, 0x0040_0000, 0x807F_FFFF,
+                                  0x0080_0000, 0x7F7F_FFFF, 0x7F80_0000, 0xFF80_0000, 0x0000_0000,
+                                  0x8000_0000, 0x7FC0_0000, 0x7F81_0000]
+        for (i, bits) in specials.enumerated() { values[3 * i + 1] = Float(bitPattern: bits) }
+        let expected = stride(from: 0, to: values.count, by: 2).map { BFloat16.pair(values[$0], values[$0 + 1]) }
+        var along = [UInt32](repeating: 0, count: values.count / 2)
+        cbf16_pairs_along(values, &along, along.count)
+        XCTAssertEqual(along, expected)
+        // Nine rows of 64 as a B block: the last pair has no odd row and reads it as zero.
+        let width = 64, rows = values.count / width
+        var panel = [UInt32](repeating: 1, count: (rows + 1) / 2 * width)
+        cbf16_pairs_across(values, width, rows, width, &panel)
+        for q in 0..<(rows + 1) / 2 {
+            for j in 0..<width {
+                let odd: Float = 2 * q + 1 < rows ? values[(2 * q + 1) * width + j] : 0
+                XCTAssertEqual(panel[q * width + j], BFloat16.pair(values[2 * q * width + j], odd),
+                               "pair \(q), column \(j)")
             }
         }
     }

@@ -18,4 +18,14 @@ int cbf16_backend(void);
 void cbf16_tile_32x32(int backend, long steps, const uint32_t *a, long lda, const uint32_t *b,
                       float *c, long ldc, int rows, int cols, float alpha, float beta);
 
+/// words[q] = the pair word of x[2q] (low half) and x[2q + 1] (high half), q < count, a
+/// multiple of 16. Rounding to nearest even, NaN quieted, subnormals to signed zero (as
+/// VCVTNE2PS2BF16 does). Call only where cbf16_backend() >= 1.
+void cbf16_pairs_along(const float *x, uint32_t *words, long count);
+
+/// A B panel from kc rows of `width` floats (a multiple of 16), `ldb` floats apart: word
+/// (q, j) = pair of rows 2q and 2q + 1 in column j, the odd row past kc read as zero;
+/// ceil(kc/2) rows of `width` words. Same rounding as cbf16_pairs_along.
+void cbf16_pairs_across(const float *b, long ldb, long kc, long width, uint32_t *panel);
+
 #endif

@@ -32,21 +32,30 @@ public enum BFloat16 {
         return asked.rawValue < found.rawValue ? asked : found
     }()
 
-    /// The bfloat16 nearest to `x` (ties to even); NaN stays a quiet NaN, infinities stay.
+    /// True where the CPU converts float32 to bfloat16 itself (AVX-512 BF16): packing then
+    /// rounds 32 values per instruction. The bits are those of `round` either way.
+    static let convertsInHardware = cbf16_backend() >= 1
+
+    /// The bfloat16 nearest to `x` (ties to even); NaN stays a quiet NaN, infinities stay,
+    /// subnormals become zero of their sign: the conversion instruction (VCVTNE2PS2BF16) flushes
+    /// them, and every path rounds alike so results do not depend on the units.
     @inline(__always)
     public static func round(_ x: Float) -> UInt16 {
         let bits = x.bitPattern
         if x.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x40 }
+        if bits & 0x7F80_0000 == 0 { return UInt16(truncatingIfNeeded: bits >> 16) & 0x8000 }
         return UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)
     }
 
     /// `round` on 16 floats at once, in the low halves of the words. Integer arithmetic only
     /// (a select on NaN kept the packing from vectorising): a NaN whose payload lies only in
     /// its low 16 bits becomes an infinity, which is as non-finite, and training stops on it.
+    /// Subnormals go to signed zero here too.
     @inline(__always)
     static func round(_ x: SIMD16<Float>) -> SIMD16<UInt32> {
         let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
-        return (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16
+        let rounded = (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16
+        return rounded.replacing(with: (bits &>> 16) & 0x8000, where: bits & 0x7F80_0000 .== 0)
     }
 
     /// The float32 value of a bfloat16.

@@ -1,3 +1,5 @@
+import CBFloat16
+
 /// Packs blocks of op(A) and op(B) into the bfloat16 tile kernel's order. Every value of k
 /// pairs with its neighbour in one word (even k low, odd k high); pairs are padded with zero
 /// words to a multiple of 16 (one AMX tile's depth), rows of A and columns of B to whole
@@ -34,8 +36,12 @@ enum BFloat16Packing {
             for r in 0..<mc {
                 let line = a.base + (i0 + r) * a.rowStride + p0
                 let out = dst + r * width
-                for q in stride(from: 0, to: blocked, by: 16) {
-                    UnsafeMutableRawPointer(out + q).storeBytes(of: lineWords(line + 2 * q), as: SIMD16<UInt32>.self)
+                if BFloat16.convertsInHardware {
+                    cbf16_pairs_along(line, out, blocked)
+                } else {
+                    for q in stride(from: 0, to: blocked, by: 16) {
+                        UnsafeMutableRawPointer(out + q).storeBytes(of: lineWords(line + 2 * q), as: SIMD16<UInt32>.self)
+                    }
                 }
                 for q in blocked..<pairs {
                     out[q] = BFloat16.pair(line[2 * q], 2 * q + 1 < kc ? line[2 * q + 1] : 0)
@@ -64,7 +70,10 @@ enum BFloat16Packing {
             let cols = min(nr, nc - jb)
             if cols < nr { panel.update(repeating: 0, count: nr * pairs) }
             (panel + pairs * nr).update(repeating: 0, count: (height - pairs) * nr)
-            if b.colStride == 1 {
+            if b.colStride == 1 && cols == nr && BFloat16.convertsInHardware {
+                // B not transposed, a whole panel: two rows of k rounded per instruction.
+                cbf16_pairs_across(b.base + p0 * b.rowStride + j0 + jb, b.rowStride, kc, nr, panel)
+            } else if b.colStride == 1 {
                 // B not transposed: each k is a contiguous run of the panel's columns.
                 for q in 0..<pairs {
                     let even = b.base + (p0 + 2 * q) * b.rowStride + j0 + jb
@@ -89,9 +98,16 @@ enum BFloat16Packing {
                 for half in stride(from: 0, to: cols, by: 16) {
                     for q0 in stride(from: 0, to: blocked, by: 16) {
                         for j in 0..<16 {
-                            scratch[j] = half + j < cols
-                                ? unsafeBitCast(lineWords(first + (half + j) * b.colStride + 2 * q0), to: Vector.self)
-                                : Vector()
+                            let line = first + (half + j) * b.colStride + 2 * q0
+                            if half + j >= cols {
+                                scratch[j] = Vector()
+                            } else if BFloat16.convertsInHardware {
+                                UnsafeMutableRawPointer(scratch + j).withMemoryRebound(to: UInt32.self, capacity: 16) {
+                                    cbf16_pairs_along(line, $0, 16)
+                                }
+                            } else {
+                                scratch[j] = unsafeBitCast(lineWords(line), to: Vector.self)
+                            }
                         }
                         GEMMPacking.transpose16(scratch)
                         for q in 0..<16 {
