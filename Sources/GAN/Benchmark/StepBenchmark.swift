@@ -15,11 +15,15 @@ public enum StepBenchmark {
         public var bestImagesPerSecond: Double { Double(batch) * 1000 / bestMilliseconds }
     }
 
-    /// The reference iteration of `variant` at `imageSize` (ngf = ndf = 32, nz = 100).
+    /// The reference iteration of `variant` at `imageSize` (nz = 100). The widths are those of
+    /// the PyTorch peer's models: ngf = ndf = 32 at 64×64; at 28×28 its generator has 256 and
+    /// 128 channels (ngf = 64 here) and its discriminator 64 and 128 (ndf = 32).
     public static func training(variant: String, imageSize: Int, batch: Int, repetitions: Int) -> Result {
         var config = TrainingConfig()
         config.variant = variant
         config.imageSize = imageSize
+        config.ngf = imageSize == 28 ? 64 : 32
+        config.ndf = 32
         let v = config.variantPreset
         let pair = AdversarialPair(spec: config.modelSpec, procedure: v.procedure, learningRate: 2e-4,
                                    betas: (0.5, 0.999), dropoutStream: RandomStream(seed: 3, purpose: "dropout"))

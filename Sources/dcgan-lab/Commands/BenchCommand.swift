@@ -5,7 +5,8 @@ import Tensor
 
 /// `dcgan-lab bench`: images per second and GFLOP/s of training and generation.
 enum BenchCommand: Command {
-    /// FLOPs per image of each case at the bench's sizes (nz 100, ngf = ndf = 32), as the
+    /// FLOPs per image of each case at the bench's sizes (the peer's models, see
+    /// `StepBenchmark.training`), as the
     /// PyTorch peer counts them (`pytorch_dcgan_bench.py --flops`: 2 × multiply-adds of every
     /// convolution, padding included; a training step is G forward + backward and D forward +
     /// backward three times). Dropout and batch norm add no convolution work.
@@ -20,7 +21,7 @@ enum BenchCommand: Command {
         summary: "Time the reference training step and generator inference on random data.",
         options: [
             OptionSpec(name: "case", valueName: "NAME",
-                       help: "train64 (default), train28, dropout, nobn-d, generate, all, gemm (GFLOP/s of the convolutions' products), layers (time of each convolution kernel per layer) or inception (FID feature extraction at 299x299)"),
+                       help: "train64 (default), train28, dropout, nobn-d, generate, all, gemm (GFLOP/s of the convolutions' products), sgemm (the 1024x1024x1024 product alone, the yardstick of a training step's GFLOP/s), layers (time of each convolution kernel per layer) or inception (FID feature extraction at 299x299)"),
             OptionSpec(name: "batch", valueName: "N", help: "batch size (default 64; 256 for generate)"),
             OptionSpec(name: "repetitions", valueName: "N", help: "timed repetitions, median reported (default 5)"),
             OptionSpec(name: "json", valueName: nil, help: "also print one JSON line per case"),
@@ -36,9 +37,12 @@ enum BenchCommand: Command {
     }
 
     private static func measure(_ arguments: ParsedArguments) throws {
-        let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all", "gemm", "layers", "inception"]) ?? "train64"
+        let name = try arguments.choice("case", ["train64", "train28", "dropout", "nobn-d", "generate", "all", "gemm", "sgemm", "layers", "inception"]) ?? "train64"
         let reps = try arguments.int("repetitions", range: 1...1000) ?? 5
-        if name == "gemm" { return benchGEMM(repetitions: reps, json: arguments.flag("json")) }
+        if name == "gemm" || name == "sgemm" {
+            let shapes = name == "gemm" ? GEMMBenchmark.shapes : GEMMBenchmark.shapes.filter { !$0.perThread }
+            return benchGEMM(shapes, repetitions: reps, json: arguments.flag("json"))
+        }
         let batch = try arguments.int("batch", range: 2...4096)
         if name == "layers" { return benchLayers(batch: batch ?? 64, repetitions: reps) }
         if name == "inception" {
@@ -62,8 +66,12 @@ enum BenchCommand: Command {
                                 result.batch, result.medianMilliseconds, result.imagesPerSecond,
                                 result.bestImagesPerSecond) + gflops + memory)
             if arguments.flag("json") {
-                Console.info(String(format: "JSON {\"case\": \"%@\", \"ms\": %.3f, \"img_per_s\": %.2f, \"best_ms\": %.3f}",
-                                    n, result.medianMilliseconds, result.imagesPerSecond, result.bestMilliseconds))
+                let gflopsField = flopsPerImage[n].map {
+                    String(format: ", \"gflops\": %.2f", result.imagesPerSecond * $0 / 1e9)
+                } ?? ""
+                Console.info(String(format: "JSON {\"case\": \"%@\", \"ms\": %.3f, \"img_per_s\": %.2f, \"best_ms\": %.3f",
+                                    n, result.medianMilliseconds, result.imagesPerSecond, result.bestMilliseconds)
+                             + gflopsField + "}")
             }
         }
     }
@@ -92,8 +100,8 @@ enum BenchCommand: Command {
     }
 
     /// One line per GEMM shape: median and best GFLOP/s of the backend chosen by DCGANLAB_GEMM.
-    private static func benchGEMM(repetitions: Int, json: Bool) {
-        for shape in GEMMBenchmark.shapes {
+    private static func benchGEMM(_ shapes: [GEMMBenchmark.Shape], repetitions: Int, json: Bool) {
+        for shape in shapes {
             let rate = GEMMBenchmark.gflops(shape, repetitions: repetitions)
             let ops = (shape.transposeA ? "T" : "N") + (shape.transposeB ? "T" : "N")
             let size = "\(shape.m)x\(shape.n)x\(shape.k)"
