@@ -16,6 +16,8 @@ final class ConvolutionKernelTests: XCTestCase {
     /// 1,024 values is summed as dot products of rows (most cases here), a larger one with fewer
     /// patch rows than output channels (1 × 4 × 4 < 80) by the transposed product. Patches of 320
     /// and 360 rows span two k blocks of the packed operands, with partly filled column panels.
+    /// A 7 × 7 output plane under a 1,536-row patch takes more images per chunk than the cache
+    /// rule alone (5 instead of 3) to fill its register tiles, with a partial last chunk.
     private let cases: [(Int, Int, Int, (Int, Int), (Int, Int), (Int, Int), (Int, Int))] = [
         (37, 3, 5, (4, 4), (4, 4), (2, 2), (1, 1)),
         (5, 2, 4, (33, 31), (3, 3), (1, 1), (1, 1)),
@@ -30,6 +32,7 @@ final class ConvolutionKernelTests: XCTestCase {
         (6, 4, 1, (3, 5), (3, 5), (1, 1), (0, 0)),
         (3, 20, 6, (10, 9), (4, 4), (2, 2), (1, 1)),
         (2, 40, 4, (6, 6), (3, 3), (1, 1), (1, 1)),
+        (7, 96, 3, (14, 14), (4, 4), (2, 2), (1, 1)),
     ]
 
     func testKernelsMatchDirectLoopsForEveryThreadCount() {
