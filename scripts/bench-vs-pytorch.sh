@@ -8,7 +8,9 @@
 # GFLOP/s as a share of it ("of sgemm", the median over rounds).
 #
 #   scripts/bench-vs-pytorch.sh [ROUNDS] [THREADS] [CASE...]
-# CASE is any of train64 train28 dropout nobn-d generate64 inception (default: all).
+# CASE is any of train64 train64-nhwc train28 dropout nobn-d generate64 inception (default:
+# all); train64-nhwc is our train64 against the peer in PyTorch's channels-last layout, its
+# fastest here.
 # PRECISION=bfloat16 runs our side in the bfloat16 mode (the peer stays float32).
 # Needs PyTorch in $TORCH_PYTHON (default ~/torch-venv/bin/python) and ../shared/bench.
 set -euo pipefail
@@ -25,6 +27,7 @@ ours="$root/.build/release/dcgan-lab"
 # case name : our bench arguments : peer script : peer arguments
 cases=(
     "train64:--case train64 --repetitions 10:$peer:--variant base --iters 10 --warmup 3"
+    "train64-nhwc:--case train64 --repetitions 10:$peer:--variant base --iters 10 --warmup 3 --channels-last"
     "train28:--case train28 --repetitions 10:$peer:--variant dcgan28 --iters 10 --warmup 3"
     "dropout:--case dropout --repetitions 10:$peer:--variant dropout --iters 10 --warmup 3"
     "nobn-d:--case nobn-d --repetitions 10:$peer:--variant nobn_d --iters 10 --warmup 3"

@@ -47,7 +47,7 @@ public enum StudyPreset: String, CaseIterable, Sendable {
     /// What each preset means, for `--help` and the report.
     public var summary: String {
         switch self {
-        case .quick: return "the four described variants at 28x28, small and short: about 15 minutes on 2 cores"
+        case .quick: return "the four described variants at 28x28, small and short: about 3–6 minutes on 2 cores"
         case .reference: return "what the reference code ran: four reference-* variants, 64x64, ngf=ndf=32, first 5,000 images, 20 epochs"
         case .full: return "what the study describes: four variants, all 60,000 images, 64x64, 50 epochs, 3 seeds"
         }

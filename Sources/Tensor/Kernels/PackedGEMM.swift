@@ -2,15 +2,17 @@ import Foundation
 
 /// Pack buffers of one thread of a packed GEMM, reused from call to call.
 final class GEMMWorkspace: @unchecked Sendable {
-    /// Depth of one packed block: a kc × nr panel of B (32 KiB) fits the 48 KiB L1 in the
+    /// Depth of one packed block: a kc × nr panel of B (32 KiB) fits a 48 KiB L1 in the
     /// few-rows order, an mr × kc panel of A (8 KiB) in the many-rows order, and each tile's
-    /// 8·32·kc FMAs far outweigh loading and storing its C tile.
+    /// 8·32·kc FMAs far outweigh loading and storing its C tile. On Zen 4 (32 KiB L1, 1 MiB L2
+    /// per core) kc = 128, whose panel fits its L1, was no faster on any benchmark shape, nor
+    /// were B blocks of 512 KiB (below).
     static let kc = 256
     /// Rows of A per packed block (a multiple of mr): the mc × kc block (192 KiB) stays in L2
     /// beside B's. Set by the cache budget; on this shared machine timings were too noisy to
     /// tell 192 from its neighbours.
     static let mc = 192
-    /// Size of the packed kc × nc block of B, 1 MiB: half of the 2 MiB L2, beside A's block, so
+    /// Size of the packed kc × nc block of B, 1 MiB: half of a 2 MiB L2, beside A's block, so
     /// every row tile reads it from L2. With nc fixed at 3072 instead, k = 1024 made it 3 MiB
     /// and each row tile streamed it from L3 again (wgrad 256×2048×1024).
     static let bBlockFloats = 1 << 18
