@@ -19,12 +19,17 @@ public enum BernoulliMask {
         let low = UInt32(truncatingIfNeeded: key), high = UInt32(truncatingIfNeeded: key >> 32)
         Engine.parallelFor(count, grain: 1 << 14) { range in
             let lanes = SIMD16<UInt32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-            let kept = SIMD16<Float>(repeating: keep)
+            let kept = SIMD16<Int32>(repeating: Int32(bitPattern: keep.bitPattern))
+            let limit = SIMD16<Int32>(repeating: Int32(threshold))
             var i = range.lowerBound
             while i + 16 <= range.upperBound {
                 let bits = draw(SIMD16(repeating: UInt32(truncatingIfNeeded: i)) &+ lanes, low, high)
-                let values = kept.replacing(with: 0, where: bits &>> 8 .< threshold)
-                UnsafeMutableRawPointer(mask + i).storeBytes(of: values, as: SIMD16<Float>.self)
+                // Dropped where bits >> 8 < threshold, both below 2²⁵: the sign of their
+                // difference, spread over the lane, clears `keep`. (A lane comparison with
+                // `.<` compiled to a branch per lane here: 9% of the dropout variant's step.)
+                let below = (SIMD16<Int32>(truncatingIfNeeded: bits &>> 8) &- limit) &>> 31
+                let values = kept & ~below
+                UnsafeMutableRawPointer(mask + i).storeBytes(of: values, as: SIMD16<Int32>.self)
                 i += 16
             }
             while i < range.upperBound {
