@@ -107,17 +107,40 @@ static void amx(long steps, const uint32_t *a, long lda, const uint32_t *b, floa
     _tile_stored(3, tile + 16 * 32 + 16, 128);
 }
 
+// One row of 32 results into C: c = alpha * (lo, hi) + beta * c on the first `cols` columns
+// (C is not read when beta is 0).
+struct row_store { __m512 alpha, beta; __mmask16 low, high; int reads; };
+
+__attribute__((target("avx512f")))
+static inline struct row_store row_store_for(int cols, float alpha, float beta) {
+    struct row_store s = { _mm512_set1_ps(alpha), _mm512_set1_ps(beta),
+                           cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1),
+                           cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1),
+                           beta != 0 };
+    return s;
+}
+
+__attribute__((target("avx512f")))
+static inline void store_row(struct row_store s, __m512 lo, __m512 hi, float *out) {
+    lo = _mm512_mul_ps(lo, s.alpha);
+    hi = _mm512_mul_ps(hi, s.alpha);
+    if (s.reads) {
+        lo = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(s.low, out), s.beta, lo);
+        hi = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(s.high, out + 16), s.beta, hi);
+    }
+    _mm512_mask_storeu_ps(out, s.low, lo);
+    _mm512_mask_storeu_ps(out + 16, s.high, hi);
+}
+
 // Eight rows at a time: per pair, two vector loads of B and eight broadcasts of A feed sixteen
-// VDPBF16PS; each pass's sums go straight to C (alpha, beta, masked at the right edge), so no
-// 32 x 32 scratch tile is written and read back (that merge took 5.7% of a 64 x 64 training
-// step). Passes wholly below the valid rows are skipped; A's padding rows are zero words, so a
-// partial pass reads defined values and stores only its valid rows.
+// VDPBF16PS; each pass's sums go straight to C, so no 32 x 32 scratch tile is written and
+// read back (that merge took 5.7% of a 64 x 64 training step). Passes wholly below the valid
+// rows are skipped; A's padding rows are zero words, so a partial pass reads defined values
+// and stores only its valid rows.
 __attribute__((target("avx512f,avx512bf16")))
 static void dot_products(long steps, const uint32_t *a, long lda, const uint32_t *b,
                          float *c, long ldc, int rows, int cols, float alpha, float beta) {
-    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
-    __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1);
+    struct row_store store = row_store_for(cols, alpha, beta);
     for (int r0 = 0; r0 < rows; r0 += 8) {
         __m512 acc[8][2];
         for (int r = 0; r < 8; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
@@ -132,16 +155,7 @@ static void dot_products(long steps, const uint32_t *a, long lda, const uint32_t
             }
         }
         int valid = rows - r0 < 8 ? rows - r0 : 8;
-        for (int r = 0; r < valid; r++) {
-            float *out = c + (r0 + r) * ldc;
-            __m512 lo = _mm512_mul_ps(acc[r][0], va), hi = _mm512_mul_ps(acc[r][1], va);
-            if (beta != 0) {
-                lo = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m0, out), vb, lo);
-                hi = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m1, out + 16), vb, hi);
-            }
-            _mm512_mask_storeu_ps(out, m0, lo);
-            _mm512_mask_storeu_ps(out + 16, m1, hi);
-        }
+        for (int r = 0; r < valid; r++) store_row(store, acc[r][0], acc[r][1], c + (r0 + r) * ldc);
     }
 }
 
@@ -149,19 +163,9 @@ static void dot_products(long steps, const uint32_t *a, long lda, const uint32_t
 // its scalar fmaf went through libm: 5% of a training step).
 __attribute__((target("avx512f")))
 static void merge_vectors(const float *tile, float *c, long ldc, int rows, int cols, float alpha, float beta) {
-    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
-    __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : (__mmask16)((1u << (cols - 16)) - 1);
+    struct row_store store = row_store_for(cols, alpha, beta);
     for (int r = 0; r < rows; r++) {
-        float *out = c + r * ldc;
-        __m512 lo = _mm512_mul_ps(_mm512_load_ps(tile + r * 32), va);
-        __m512 hi = _mm512_mul_ps(_mm512_load_ps(tile + r * 32 + 16), va);
-        if (beta != 0) {
-            lo = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m0, out), vb, lo);
-            hi = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m1, out + 16), vb, hi);
-        }
-        _mm512_mask_storeu_ps(out, m0, lo);
-        _mm512_mask_storeu_ps(out + 16, m1, hi);
+        store_row(store, _mm512_load_ps(tile + r * 32), _mm512_load_ps(tile + r * 32 + 16), c + r * ldc);
     }
 }
 
