@@ -215,7 +215,7 @@ public enum ConvolutionKernels {
     static func chunkImages(_ g: ConvGeometry) -> Int {
         let perImage = max(g.patchSize * g.outPlane, 1)
         let forTiles = (256 + g.outPlane - 1) / max(g.outPlane, 1)
-        let forCache = max(1, (3 << 17) / perImage)
+        let forCache = max(1, (1 << 18) / perImage)
         let base = max(1, min(g.batch, forTiles, forCache))
         let limit = min(g.batch, max(base, (3 << 17) / perImage))
         func tilesFilled(_ images: Int) -> Double {
