@@ -77,6 +77,14 @@ final class StudyReportTests: XCTestCase {
         XCTAssertEqual(StudyFormat.signed(-1.5, 1), "−1.5")
     }
 
+    /// p-values in sentences: "p = 0.003", and "p < 0.001" rather than "p = < 0.001".
+    func testPStatements() {
+        XCTAssertEqual(StudyFormat.pStatement(0.0031), "p = 0.003")
+        XCTAssertEqual(StudyFormat.pStatement(0.25), "p = 0.25")
+        XCTAssertEqual(StudyFormat.pStatement(0.0002), "p < 0.001")
+        XCTAssertEqual(StudyFormat.pStatement(nil), "p = –")
+    }
+
     /// One seed, no sample grids and no history: the report still comes out and says so.
     func testOneSeedWithoutRunFiles() throws {
         let directory = SharedData.temporaryDirectory("study-report-bare")

@@ -87,7 +87,7 @@ struct AnswerSection {
                 + "(\(difference)) may be seed-to-seed noise. "
         }
         let detail = "(\(difference), 95% CI \(StudyFormat.interval(c.fidDifference, 1)), "
-            + "Welch p = \(StudyFormat.pValue(p)))"
+            + "Welch \(StudyFormat.pStatement(p)))"
         return p < 0.05
             ? "Its lead over the baseline \(detail) is significant at the 5% level. "
             : "Its lead over the baseline \(detail) is not significant at the 5% level: "
@@ -102,7 +102,7 @@ struct AnswerSection {
             guard let c = v.comparison, let p = c.fidP, p < 0.05,
                 let d = c.fidDifference.mean
             else { continue }
-            let item = "\(v.variant) (\(StudyFormat.signed(d, 1)), p = \(StudyFormat.pValue(p)))"
+            let item = "\(v.variant) (\(StudyFormat.signed(d, 1)), \(StudyFormat.pStatement(p)))"
             if d < 0 { better.append(item) } else { worse.append(item) }
         }
         var sentences: [String] = []

@@ -42,6 +42,12 @@ enum StudyFormat {
         return String(format: p < 0.01 ? "%.3f" : "%.2f", p)
     }
 
+    /// "p = 0.003", or "p < 0.001" for very small ones (never "p = < 0.001").
+    static func pStatement(_ p: Double?) -> String {
+        let value = pValue(p)
+        return value.hasPrefix("<") ? "p \(value)" : "p = \(value)"
+    }
+
     /// A share 0...1 as a whole percentage.
     static func percent(_ share: Double?) -> String {
         guard let share, share.isFinite else { return missing }
