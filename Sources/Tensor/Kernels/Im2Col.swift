@@ -73,27 +73,31 @@ extension ConvolutionKernels {
 }
 
 /// dst[0..<count] = src[0..<count] for the short runs of an unfold, without a call to memmove.
+/// A run that is not a whole number of vectors ends with one more vector laid over the end of
+/// the previous one (the two buffers are distinct, so the overlap rewrites the same values):
+/// a 7-wide run (7×7 output planes) is two 4-float moves instead of one and three scalars.
 @inline(__always)
 private func copyRun(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
-    var t = 0
-    while t + 16 <= count {
+    @inline(__always)
+    func move<V: SIMD>(_: V.Type, at t: Int) where V.Scalar == Float {
         UnsafeMutableRawPointer(dst + t).storeBytes(
-            of: UnsafeRawPointer(src + t).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
-        t += 16
+            of: UnsafeRawPointer(src + t).loadUnaligned(as: V.self), as: V.self)
     }
-    if t + 8 <= count {
-        UnsafeMutableRawPointer(dst + t).storeBytes(
-            of: UnsafeRawPointer(src + t).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-        t += 8
-    }
-    if t + 4 <= count {
-        UnsafeMutableRawPointer(dst + t).storeBytes(
-            of: UnsafeRawPointer(src + t).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
-        t += 4
-    }
-    while t < count {
-        dst[t] = src[t]
-        t += 1
+    if count >= 16 {
+        var t = 0
+        while t + 16 <= count {
+            move(SIMD16<Float>.self, at: t)
+            t += 16
+        }
+        if t < count { move(SIMD16<Float>.self, at: count - 16) }
+    } else if count >= 8 {
+        move(SIMD8<Float>.self, at: 0)
+        move(SIMD8<Float>.self, at: count - 8)
+    } else if count >= 4 {
+        move(SIMD4<Float>.self, at: 0)
+        move(SIMD4<Float>.self, at: count - 4)
+    } else {
+        for t in 0..<count { dst[t] = src[t] }
     }
 }
 
