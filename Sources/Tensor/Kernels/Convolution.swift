@@ -274,7 +274,7 @@ public enum ConvolutionKernels {
     ) {
         for c in 0..<channels {
             for n in 0..<batch {
-                (dst + (n * channels + c) * plane).update(from: src + (c * batch + n) * plane, count: plane)
+                copyRun(src + (c * batch + n) * plane, dst + (n * channels + c) * plane, count: plane)
             }
         }
     }
@@ -285,7 +285,7 @@ public enum ConvolutionKernels {
     ) {
         for c in 0..<channels {
             for n in 0..<batch {
-                (dst + (c * batch + n) * plane).update(from: src + (n * channels + c) * plane, count: plane)
+                copyRun(src + (n * channels + c) * plane, dst + (c * batch + n) * plane, count: plane)
             }
         }
     }
