@@ -71,6 +71,12 @@ int cbf16_backend(void) {
     return cached;
 }
 
+int cbf16_converts(void) {
+    static int cached = -1;
+    if (cached < 0) cached = has_avx512_bf16();
+    return cached;
+}
+
 struct tile_config {
     uint8_t palette, start_row, reserved[14];
     uint16_t bytes_per_row[16];
@@ -211,8 +217,10 @@ void cbf16_tile_32x32(int backend, long steps, const uint32_t *a, long lda, cons
 
 int cbf16_backend(void) { return 0; }
 
+int cbf16_converts(void) { return 0; }
+
 // Where no conversion instruction exists the same rounding in integer arithmetic (Swift's
-// packing calls these only where cbf16_backend() >= 1; they exist so the library links).
+// packing calls these only where cbf16_converts() is 1; they exist so the library links).
 static uint32_t round_word(float x) {
     union { float f; uint32_t u; } v = { x };
     if ((v.u & 0x7F800000u) == 0) return (v.u >> 16) & 0x8000u;

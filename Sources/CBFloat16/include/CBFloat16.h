@@ -18,9 +18,13 @@ int cbf16_backend(void);
 void cbf16_tile_32x32(int backend, long steps, const uint32_t *a, long lda, const uint32_t *b,
                       float *c, long ldc, int rows, int cols, float alpha, float beta);
 
+/// 1 where the CPU has the AVX-512 BF16 conversion VCVTNE2PS2BF16 (and so the two functions
+/// below run on it), else 0.
+int cbf16_converts(void);
+
 /// words[q] = the pair word of x[2q] (low half) and x[2q + 1] (high half), q < count, a
 /// multiple of 16. Rounding to nearest even, NaN quieted, subnormals to signed zero (as
-/// VCVTNE2PS2BF16 does). Call only where cbf16_backend() >= 1.
+/// VCVTNE2PS2BF16 does). Call only where cbf16_converts() is 1.
 void cbf16_pairs_along(const float *x, uint32_t *words, long count);
 
 /// A B panel from kc rows of `width` floats (a multiple of 16), `ldb` floats apart: word

@@ -106,7 +106,7 @@ enum ThreadOption {
 enum PrecisionOption {
     static let spec = OptionSpec(
         name: "precision", valueName: "P",
-        help: "float32 (default) or bfloat16: the training step's matrix products with operands rounded to bfloat16 (faster on CPUs with AMX; emulated, and slower, on CPUs without AMX or AVX-512 BF16)")
+        help: "float32 (default) or bfloat16: the training step's matrix products with operands rounded to bfloat16 (faster on CPUs with AMX or AVX-512 BF16; emulated, and slower, on CPUs without either)")
 
     /// Says which units the bfloat16 mode runs on, and warns when it is only emulated.
     static func announce(_ precision: Precision) {

@@ -34,7 +34,7 @@ public enum BFloat16 {
 
     /// True where the CPU converts float32 to bfloat16 itself (AVX-512 BF16): packing then
     /// rounds 32 values per instruction. The bits are those of `round` either way.
-    static let convertsInHardware = cbf16_backend() >= 1
+    static let convertsInHardware = cbf16_converts() == 1
 
     /// The bfloat16 nearest to `x` (ties to even); NaN stays a quiet NaN, infinities stay,
     /// subnormals become zero of their sign: the conversion instruction (VCVTNE2PS2BF16) flushes
