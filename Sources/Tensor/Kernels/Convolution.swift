@@ -223,7 +223,7 @@ public enum ConvolutionKernels {
             return Double(columns) / Double((columns + nr - 1) / nr * nr)
         }
         var best = base
-        for images in stride(from: base, through: limit, by: 1) where tilesFilled(images) > tilesFilled(best) + 0.02 {
+        for images in base...limit where tilesFilled(images) > tilesFilled(best) + 0.02 {
             best = images
         }
         return best
