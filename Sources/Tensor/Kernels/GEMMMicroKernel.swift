@@ -12,12 +12,17 @@ struct AccumulatorRow {
     }
 
     /// c = alpha · self + beta · c for 32 consecutive floats; c is not read when beta is 0
-    /// (so NaNs in an uninitialised output cannot leak in).
+    /// (so NaNs in an uninitialised output cannot leak in). alpha = 1, what every convolution
+    /// passes, skips the multiplications (x · 1 is x): with the input gradient's k of 64 they
+    /// were 1.5% of the tile's vector operations.
     @inline(__always)
     func store(_ c: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
         let raw = UnsafeMutableRawPointer(c)
-        var l = lo * alpha
-        var h = hi * alpha
+        var l = lo, h = hi
+        if alpha != 1 {
+            l *= alpha
+            h *= alpha
+        }
         if beta != 0 {
             let b = SIMD16<Float>(repeating: beta)
             l = l.addingProduct(raw.loadUnaligned(as: SIMD16<Float>.self), b)
