@@ -2,10 +2,10 @@
 # Side-by-side speed of dcgan-lab and the PyTorch peer benchmarks on this machine.
 # Runs each case ROUNDS times, alternating ours and PyTorch's so both see the same machine
 # load, and prints the median images per second of each, their ratio, and the median peak
-# resident memory of each process (MiB, from /usr/bin/time). For the training cases each round
-# also times OpenBLAS's 1024x1024x1024 sgemm on as many threads (with the kernel OpenBLAS picks
-# for this CPU and with its Haswell kernel, the faster one counting) and prints our step's
-# GFLOP/s as a share of it ("of sgemm", the median over rounds).
+# resident memory of each process (MiB, from /usr/bin/time). For the training and generation
+# cases each round also times OpenBLAS's 1024x1024x1024 sgemm on as many threads (with the
+# kernel OpenBLAS picks for this CPU and with its Haswell kernel, the faster one counting) and
+# prints our step's GFLOP/s as a share of it ("of sgemm", the median over rounds).
 #
 #   scripts/bench-vs-pytorch.sh [ROUNDS] [THREADS] [CASE...]
 # CASE is any of train64 train64-nhwc train28 dropout nobn-d generate64 inception (default:
@@ -46,12 +46,10 @@ print(r["img_per_s"], r.get("best_ms", r.get("min_ms", "-")), r.get("gflops", "-
 }
 # The faster of OpenBLAS's own kernel choice and its Haswell kernel on 1024^3, GFLOP/s.
 sgemm() {
-    local auto haswell
-    auto=$(DCGANLAB_GEMM=blas "$ours" bench --case sgemm --threads "$threads" --repetitions 3 --json |
-        sed -n 's/^JSON .*"gflops": \([0-9.]*\).*/\1/p')
-    haswell=$(DCGANLAB_GEMM=blas OPENBLAS_CORETYPE=Haswell "$ours" bench --case sgemm --threads "$threads" \
-        --repetitions 3 --json | sed -n 's/^JSON .*"gflops": \([0-9.]*\).*/\1/p')
-    awk -v a="$auto" -v b="$haswell" 'BEGIN {print (a > b ? a : b)}'
+    for core in "" Haswell; do
+        env DCGANLAB_GEMM=blas ${core:+OPENBLAS_CORETYPE=$core} "$ours" bench --case sgemm \
+            --threads "$threads" --repetitions 3 --json | sed -n 's/^JSON .*"gflops": \([0-9.]*\).*/\1/p'
+    done | sort -g | tail -n 1
 }
 memory_file=$(mktemp)
 trap 'rm -f "$memory_file"' EXIT

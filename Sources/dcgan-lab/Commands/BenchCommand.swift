@@ -58,17 +58,14 @@ enum BenchCommand: Command {
             case "generate": result = StepBenchmark.inference(imageSize: 64, batch: batch ?? 256, repetitions: reps)
             default: result = StepBenchmark.training(variant: "reference-baseline", imageSize: 64, batch: batch ?? 64, repetitions: reps)
             }
-            let gflops = flopsPerImage[n].map {
-                String(format: "  %.1f GFLOP/s", result.imagesPerSecond * $0 / 1e9)
-            } ?? ""
+            let gflops = flopsPerImage[n].map { result.imagesPerSecond * $0 / 1e9 }
             let memory = StepBenchmark.peakMemoryMiB().map { String(format: "  process peak %.0f MiB", $0) } ?? ""
             Console.info(String(format: "%-28@ batch %4d  %8.1f ms/iter  %.0f img/s (best %.0f)", result.name,
                                 result.batch, result.medianMilliseconds, result.imagesPerSecond,
-                                result.bestImagesPerSecond) + gflops + memory)
+                                result.bestImagesPerSecond)
+                         + (gflops.map { String(format: "  %.1f GFLOP/s", $0) } ?? "") + memory)
             if arguments.flag("json") {
-                let gflopsField = flopsPerImage[n].map {
-                    String(format: ", \"gflops\": %.2f", result.imagesPerSecond * $0 / 1e9)
-                } ?? ""
+                let gflopsField = gflops.map { String(format: ", \"gflops\": %.2f", $0) } ?? ""
                 Console.info(String(format: "JSON {\"case\": \"%@\", \"ms\": %.3f, \"img_per_s\": %.2f, \"best_ms\": %.3f",
                                     n, result.medianMilliseconds, result.imagesPerSecond, result.bestMilliseconds)
                              + gflopsField + "}")
