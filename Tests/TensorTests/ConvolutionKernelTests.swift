@@ -72,11 +72,85 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// 4×4, stride-2 layers with at least 16 channels each side, which go through Winograd
+    /// F(2×2, 2×2): even and odd planes (a last tile half outside), unequal heights and widths,
+    /// paddings 0 to 3 (input-gradient parities of unequal length), channel counts that are
+    /// not multiples of the 16-lane vectors, and batches that split into uneven chunks.
+    private let winogradCases: [(Int, Int, Int, (Int, Int), (Int, Int))] = [
+        (5, 16, 24, (16, 16), (1, 1)),
+        (3, 20, 17, (14, 14), (1, 1)),
+        (4, 32, 16, (13, 10), (2, 0)),
+        (2, 16, 19, (9, 12), (3, 1)),
+        (37, 16, 32, (8, 8), (1, 1)),
+        (3, 48, 16, (32, 30), (1, 1)),
+    ]
+
+    func testWinogradMatchesDirectLoopsAndUnfolding() {
+        var generator = SplitMix(seed: 11)
+        let saved = ConvolutionKernels.algorithm
+        defer { ConvolutionKernels.algorithm = saved }
+        for (batch, cin, cout, size, padding) in winogradCases {
+            let g = ConvGeometry(
+                batch: batch, inChannels: cin, outChannels: cout, inHeight: size.0, inWidth: size.1,
+                outHeight: ConvGeometry.convolutionOutput(size.0, kernel: 4, stride: 2, padding: padding.0),
+                outWidth: ConvGeometry.convolutionOutput(size.1, kernel: 4, stride: 2, padding: padding.1),
+                kernel: (4, 4), stride: (2, 2), padding: padding)
+            let x = (0..<g.xShape.reduce(1, *)).map { _ in generator.nextFloat() }
+            let w = (0..<g.weightShape.reduce(1, *)).map { _ in generator.nextFloat() }
+            let dy = (0..<g.yShape.reduce(1, *)).map { _ in generator.nextFloat() }
+            let expected = Direct(g: g, x: x, w: w, dy: dy)
+            for threads in [1, 2, 3] {
+                Engine.setThreads(threads)
+                let label = "Winograd \(g.xShape) → \(g.yShape) padding \(padding), \(threads) threads"
+                ConvolutionKernels.algorithm = .winograd
+                let winograd = Computed(g, x: x, w: w, dy: dy)
+                ConvolutionKernels.algorithm = .unfold
+                let unfolded = Computed(g, x: x, w: w, dy: dy)
+                assertClose(winograd.y, expected.y, "forward \(label)")
+                assertClose(winograd.dx, expected.dx, "input gradient \(label)")
+                assertClose(winograd.dw, expected.dw, "weight gradient \(label)")
+                assertClose(winograd.fusedY, expected.y, "fused forward \(label)")
+                assertClose(winograd.fusedDw, expected.dw, "fused weight gradient \(label)")
+                XCTAssertEqual(winograd.fusedY.map(\.bitPattern), winograd.y.map(\.bitPattern), "fused forward, \(label)")
+                XCTAssertEqual(winograd.fusedDw.map(\.bitPattern), winograd.dw.map(\.bitPattern),
+                               "fused weight gradient, \(label)")
+                // Same values by a different summation: close to unfolding, never equal bit for bit.
+                XCTAssertNotEqual(winograd.y.map(\.bitPattern), unfolded.y.map(\.bitPattern),
+                                  "\(label) did not take the Winograd path")
+                let rectified = Computed.rectified(g, x: x, w: w, slope: 0.2)
+                assertClose(rectified, expected.y.map { $0 > 0 ? $0 : 0.2 * $0 }, "rectified forward \(label)")
+            }
+        }
+    }
+
     private func assertClose(_ got: [Float], _ want: [Double], _ label: String,
                              file: StaticString = #filePath, line: UInt = #line) {
         let scale = max(1, want.map(abs).max() ?? 1)
         let worst = zip(got, want).map { abs(Double($0) - $1) }.max() ?? 0
         XCTAssertLessThan(worst, 1e-5 * scale, label, file: file, line: line)
+    }
+}
+
+/// y, dx and dw (and y and dw from the fused kernel) by the engine's kernels.
+private struct Computed {
+    var y: [Float], dx: [Float], dw: [Float], fusedY: [Float], fusedDw: [Float]
+
+    init(_ g: ConvGeometry, x: [Float], w: [Float], dy: [Float]) {
+        y = [Float](repeating: .nan, count: dy.count)
+        dx = [Float](repeating: .nan, count: x.count)
+        dw = [Float](repeating: .nan, count: w.count)
+        fusedY = y
+        fusedDw = dw
+        ConvolutionKernels.forward(g, x: x, weight: w, y: &y)
+        ConvolutionKernels.inputGradient(g, dy: dy, weight: w, dx: &dx)
+        ConvolutionKernels.weightGradient(g, x: x, dy: dy, dw: &dw)
+        ConvolutionKernels.forwardAndWeightGradient(g, x: x, weight: w, dy: dy, y: &fusedY, dw: &fusedDw)
+    }
+
+    static func rectified(_ g: ConvGeometry, x: [Float], w: [Float], slope: Float) -> [Float] {
+        var y = [Float](repeating: .nan, count: g.yShape.reduce(1, *))
+        ConvolutionKernels.forward(g, x: x, weight: w, y: &y, rectifierSlope: slope)
+        return y
     }
 }
 

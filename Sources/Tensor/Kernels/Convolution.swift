@@ -13,6 +13,26 @@ import Foundation
 /// geometry and the thread count, so results are reproducible per thread count; forward and
 /// input gradient do not depend on the thread count at all.
 public enum ConvolutionKernels {
+    /// How 4×4, stride-2 layers are computed.
+    public enum Algorithm: String, Sendable, CaseIterable {
+        /// Winograd F(2×2, 2×2) products (`WinogradConvolution`) where they apply, in float32.
+        case winograd
+        /// im2col + GEMM for every layer (the engine before Winograd; for comparison).
+        case unfold
+    }
+
+    /// `DCGANLAB_CONVOLUTION=unfold` selects unfolding everywhere.
+    nonisolated(unsafe) public static var algorithm: Algorithm =
+        ProcessInfo.processInfo.environment["DCGANLAB_CONVOLUTION"].flatMap(Algorithm.init) ?? .unfold
+
+    /// Winograd's transforms are exact in float32 up to a few additions; under bfloat16 the
+    /// transformed operands would be rounded where the unfolded ones are copies, and the
+    /// bfloat16 study's FID was measured with unfolding, so that mode keeps it.
+    static func usesWinograd(_ g: ConvGeometry) -> Bool {
+        algorithm == .winograd && GEMM.precision == .float32 && GEMM.backend == .packed
+            && WinogradTiling.applies(to: g)
+    }
+
     /// y = conv(x, w), or with `rectifierSlope` y = leakyReLU(conv(x, w)): the rectifier is
     /// applied to each chunk's output while it is still in cache (the same values as a
     /// separate pass over y).
@@ -37,6 +57,9 @@ public enum ConvolutionKernels {
                 }
             }
             return
+        }
+        if usesWinograd(g) {
+            return WinogradConvolution.forward(g, x: x, weight: weight, y: y, rectifierSlope: rectifierSlope)
         }
         let w = GEMMLeftOperand(weight, transposeA: false, m: g.outChannels, k: g.patchSize)
         forEachChunk(g) { images, c, scratch in
@@ -76,6 +99,9 @@ public enum ConvolutionKernels {
             return GEMM.multiply(dy, transposeA: false, weight, transposeB: false, into: dx,
                                  m: g.batch, n: g.patchSize, k: g.outChannels)
         }
+        if usesWinograd(g) {
+            return WinogradConvolution.inputGradient(g, dy: dy, weight: weight, dx: dx)
+        }
         let wT = GEMMLeftOperand(weight, transposeA: true, m: g.patchSize, k: g.outChannels)
         forEachChunk(g) { images, c, scratch in
             let width = c.columns
@@ -100,6 +126,9 @@ public enum ConvolutionKernels {
             return GEMM.multiply(dy, transposeA: true, x, transposeB: false, into: dw,
                                  m: g.outChannels, n: g.patchSize, k: g.batch)
         }
+        if usesWinograd(g) {
+            return WinogradConvolution.weightGradient(g, x: x, dy: dy, dw: dw, alsoForward: nil)
+        }
         weightGradientPass(g, x: x, dy: dy, dw: dw, alsoForward: nil)
     }
 
@@ -113,6 +142,9 @@ public enum ConvolutionKernels {
         if g.isDense {
             forward(g, x: x, weight: weight, y: y)
             return weightGradient(g, x: x, dy: dy, dw: dw)
+        }
+        if usesWinograd(g) {
+            return WinogradConvolution.weightGradient(g, x: x, dy: dy, dw: dw, alsoForward: (weight, y))
         }
         let w = GEMMLeftOperand(weight, transposeA: false, m: g.outChannels, k: g.patchSize)
         weightGradientPass(g, x: x, dy: dy, dw: dw, alsoForward: (w, y))
