@@ -75,7 +75,9 @@ final class ConvolutionKernelTests: XCTestCase {
     /// 4×4, stride-2 layers with at least 16 channels each side, which go through Winograd
     /// F(2×2, 2×2): even and odd planes (a last tile half outside), unequal heights and widths,
     /// paddings 0 to 3 (input-gradient parities of unequal length), channel counts that are
-    /// not multiples of the 16-lane vectors, and batches that split into uneven chunks.
+    /// not multiples of the 16-lane vectors, and batches that split into uneven chunks. Planes
+    /// of 8 tiles per row, 2 and 1 (groups of eight tiles spanning 1, 4 and 8 tile rows) take
+    /// the vector output transforms.
     private let winogradCases: [(Int, Int, Int, (Int, Int), (Int, Int))] = [
         (5, 16, 24, (16, 16), (1, 1)),
         (3, 20, 17, (14, 14), (1, 1)),
@@ -83,6 +85,10 @@ final class ConvolutionKernelTests: XCTestCase {
         (2, 16, 19, (9, 12), (3, 1)),
         (37, 16, 32, (8, 8), (1, 1)),
         (3, 48, 16, (32, 30), (1, 1)),
+        (2, 16, 16, (32, 32), (1, 1)),
+        (3, 16, 20, (16, 8), (1, 1)),
+        (2, 16, 16, (32, 4), (1, 1)),
+        (2, 16, 16, (16, 16), (2, 2)),
     ]
 
     func testWinogradMatchesDirectLoopsAndUnfolding() {

@@ -229,7 +229,7 @@ enum WinogradConvolution {
     }
 
     /// How a layer's batch is cut into chunks of images. A chunk's transformed operands stay
-    /// within ~1 MiB where that leaves at least as many tiles as the products have rows: the
+    /// within ~512 KiB where that leaves at least as many tiles as the products have rows: the
     /// transformed weights (9 × rows × depth) are read once per chunk, and on a deep layer with
     /// few tiles per image (128 → 256 channels on 4 × 4 outputs) small chunks re-read 4.7 MB of
     /// them for 50 columns each. When that leaves fewer than two chunks per thread, the chunks
@@ -239,7 +239,7 @@ enum WinogradConvolution {
 
         init(_ g: ConvGeometry, tilesPerImage: Int, depth: Int, rows: Int) {
             let perImage = max(1, 9 * tilesPerImage * depth)
-            let forCache = max(1, (1 << 18) / perImage)
+            let forCache = max(1, (1 << 17) / perImage)
             let forTiles = (max(128, rows) + tilesPerImage - 1) / tilesPerImage
             let wanted = max(1, min(g.batch, max(forCache, forTiles)))
             let count = (g.batch + wanted - 1) / wanted
@@ -326,6 +326,39 @@ enum WinogradConvolution {
         let g = t.g, tiles = images.count * t.tilesPerImage
         let oh = g.outHeight, ow = g.outWidth, stride = WinogradTransforms.planeStride(g.outChannels * tiles)
         let whole = ow / 2
+        let tw = t.tileColumns, perImage = t.tilesPerImage
+        if oh % 2 == 0, ow % 2 == 0, WinogradVectorTiles.groups(columns: tw, perImage: perImage) {
+            // Eight tiles at a time; their 2×2 values gathered row by row into pairs.
+            typealias Lanes = WinogradVectorTiles.Lanes
+            let run = 2 * min(tw, 8)
+            var top = SIMD16<Float>(), bottom = SIMD16<Float>()
+            for n in part {
+                for o in 0..<g.outChannels {
+                    let plane = dy + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane
+                    let out = u + o * tiles + n * perImage
+                    for first in Swift.stride(from: 0, to: perImage, by: 8) {
+                        let start = plane + 2 * (first / tw) * ow + 2 * (first % tw)
+                        if run == 16 {
+                            top = UnsafeRawPointer(start).loadUnaligned(as: SIMD16<Float>.self)
+                            bottom = UnsafeRawPointer(start + ow).loadUnaligned(as: SIMD16<Float>.self)
+                        } else {
+                            withUnsafeMutableBytes(of: &top) { t in
+                                let dst = t.bindMemory(to: Float.self).baseAddress!
+                                for k in 0..<(16 / run) { dst.advanced(by: k * run).update(from: start + 2 * k * ow, count: run) }
+                            }
+                            withUnsafeMutableBytes(of: &bottom) { b in
+                                let dst = b.bindMemory(to: Float.self).baseAddress!
+                                for k in 0..<(16 / run) { dst.advanced(by: k * run).update(from: start + ow + 2 * k * ow, count: run) }
+                            }
+                        }
+                        WinogradVectorTiles.kernelTiles(
+                            top.evenHalf, top.oddHalf, bottom.evenHalf, bottom.oddHalf,
+                            into: out + first, planeStride: stride)
+                    }
+                }
+            }
+            return
+        }
         for n in part {
             for o in 0..<g.outChannels {
                 let plane = dy + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane
@@ -384,6 +417,26 @@ enum WinogradConvolution {
         let g = t.g, tiles = images.count * t.tilesPerImage
         let oh = g.outHeight, ow = g.outWidth, stride = WinogradTransforms.planeStride(g.outChannels * tiles)
         let whole = ow / 2
+        let tw = t.tileColumns, perImage = t.tilesPerImage
+        if oh % 2 == 0, ow % 2 == 0, WinogradVectorTiles.groups(columns: tw, perImage: perImage) {
+            // Eight tiles at a time: 2 output rows of 16 floats, or several shorter rows.
+            let run = 2 * min(tw, 8)
+            for n in part {
+                for o in 0..<g.outChannels {
+                    let plane = y + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane
+                    let products = m + o * tiles + n * perImage
+                    for first in Swift.stride(from: 0, to: perImage, by: 8) {
+                        let (y00, y01, y10, y11) = WinogradVectorTiles.outputTiles(products + first, planeStride: stride)
+                        let top = plane + 2 * (first / tw) * ow + 2 * (first % tw)
+                        WinogradVectorTiles.store(WinogradVectorTiles.interleave(y00, y01), runs: run,
+                                                  rowStep: 2 * ow, into: top)
+                        WinogradVectorTiles.store(WinogradVectorTiles.interleave(y10, y11), runs: run,
+                                                  rowStep: 2 * ow, into: top + ow)
+                    }
+                }
+            }
+            return
+        }
         for n in part {
             for o in 0..<g.outChannels {
                 let plane = y + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane
@@ -427,6 +480,31 @@ enum WinogradConvolution {
         let r0 = 2 * t.rows.first(bh) + bh - g.padHeight
         let iw = g.inWidth, stride = WinogradTransforms.planeStride(g.inChannels * tiles)
         let parityProducts = 9 * stride
+        let tw = t.columns.tiles, perImage = t.gradientTilesPerImage
+        let evenColumns = t.columns.count(0) == 2 * tw && t.columns.count(1) == 2 * tw
+        if rowsUsed == 2 * t.rows.tiles, evenColumns, WinogradVectorTiles.groups(columns: tw, perImage: perImage) {
+            // Eight tiles of both column parities at a time: the parity whose first column is
+            // even supplies columns 4tx and 4tx + 2, the other 4tx + 1 and 4tx + 3.
+            let evenParity = (2 * t.columns.first(0) - g.padWidth) == 0 ? 0 : 1
+            let run = 4 * min(tw, 8)
+            for n in part {
+                for c in 0..<g.inChannels {
+                    let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * g.inHeight * iw + r0 * iw
+                    let even = m + evenParity * parityProducts + c * tiles + n * perImage
+                    let odd = m + (1 - evenParity) * parityProducts + c * tiles + n * perImage
+                    for first in Swift.stride(from: 0, to: perImage, by: 8) {
+                        let (e00, e01, e10, e11) = WinogradVectorTiles.outputTiles(even + first, planeStride: stride)
+                        let (o00, o01, o10, o11) = WinogradVectorTiles.outputTiles(odd + first, planeStride: stride)
+                        let top = plane + 4 * (first / tw) * iw + 4 * (first % tw)
+                        WinogradVectorTiles.store(WinogradVectorTiles.interleave(e00, o00, e01, o01),
+                                                  runs: run, rowStep: 4 * iw, into: top)
+                        WinogradVectorTiles.store(WinogradVectorTiles.interleave(e10, o10, e11, o11),
+                                                  runs: run, rowStep: 4 * iw, into: top + 2 * iw)
+                    }
+                }
+            }
+            return
+        }
         for n in part {
             for c in 0..<g.inChannels {
                 let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * g.inHeight * iw

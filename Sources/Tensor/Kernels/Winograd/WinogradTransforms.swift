@@ -86,6 +86,7 @@ enum WinogradTransforms {
     /// input tile's transform runs along channels in whole vectors. Sixteen channels × sixteen
     /// columns are transposed at a time in registers (a float at a time, every store went to
     /// another cache line).
+    @inline(never)
     static func stageChannelsLast(
         _ src: UnsafePointer<Float>, images: Int, channels: Int, height: Int, width: Int,
         rows: Int, columns: Int, rowOrigin: Int, columnOrigin: Int,
@@ -96,40 +97,48 @@ enum WinogradTransforms {
         let block = UnsafeMutablePointer<Vector>.allocate(capacity: 32)
         defer { block.deallocate() }
         let vectorChannels = channels / 16 * 16
+        let r0 = max(0, -rowOrigin), r1 = max(r0, min(rows, height - rowOrigin))
         for n in 0..<images {
-            for r in 0..<rows {
-                let row = p + (n * rows + r) * rowFloats
-                let h = r + rowOrigin
-                guard h >= 0, h < height, s1 > s0 else {
-                    row.update(repeating: 0, count: rowFloats)
-                    continue
-                }
+            let image = p + n * rows * rowFloats
+            // Zeros around the source: whole rows above and below, columns left and right.
+            image.update(repeating: 0, count: r0 * rowFloats)
+            (image + r1 * rowFloats).update(repeating: 0, count: (rows - r1) * rowFloats)
+            for r in r0..<r1 {
+                let row = image + r * rowFloats
                 row.update(repeating: 0, count: s0 * channels)
                 (row + s1 * channels).update(repeating: 0, count: (columns - s1) * channels)
-                let plane = src + (n * channels * height + h) * width + columnOrigin
-                for c0 in stride(from: 0, to: vectorChannels, by: 16) {
+            }
+            // Sixteen channels at a time, row by row: sixteen source planes read in order,
+            // which the prefetchers follow (all channels per row were up to 128 streams).
+            for c0 in stride(from: 0, to: vectorChannels, by: 16) {
+                let planes = src + ((n * channels + c0) * height + rowOrigin) * width + columnOrigin
+                for r in r0..<r1 {
+                    let row = image + r * rowFloats + c0
                     for sb in stride(from: s0, to: s1, by: 16) {
                         let count = min(16, s1 - sb)
                         for q in 0..<16 {
-                            let line = plane + (c0 + q) * height * width + sb
+                            let line = planes + (q * height + r) * width + sb
                             if count == 16 {
                                 block[q] = UnsafeRawPointer(line).loadUnaligned(as: Vector.self)
                             } else {
-                                var v = Vector()
-                                for i in 0..<count { v[i] = line[i] }
-                                block[q] = v
+                                block[q] = Vector()
+                                UnsafeMutableRawPointer(block + q).copyMemory(
+                                    from: line, byteCount: count * MemoryLayout<Float>.stride)
                             }
                         }
                         GEMMPacking.transpose16(block)
                         for i in 0..<count {
-                            UnsafeMutableRawPointer(row + (sb + i) * channels + c0)
+                            UnsafeMutableRawPointer(row + (sb + i) * channels)
                                 .storeBytes(of: block[i], as: Vector.self)
                         }
                     }
                 }
-                for c in vectorChannels..<channels {
-                    let line = plane + c * height * width
-                    for s in s0..<s1 { row[s * channels + c] = line[s] }
+            }
+            for c in vectorChannels..<channels {
+                let plane = src + ((n * channels + c) * height + rowOrigin) * width + columnOrigin
+                for r in r0..<r1 {
+                    let row = image + r * rowFloats + c, line = plane + r * width
+                    for s in s0..<s1 { row[s * channels] = line[s] }
                 }
             }
         }
@@ -144,3 +153,88 @@ protocol WinogradLanes {
 extension SIMD16: WinogradLanes where Scalar == Float {}
 extension SIMD4: WinogradLanes where Scalar == Float {}
 extension Float: WinogradLanes {}
+
+/// The output transform on eight tiles at once, and the interleavings that put its results
+/// in image order: the products of consecutive tiles are contiguous in each plane, their
+/// outputs two (forward) or four (input gradient, both column parities) floats apart.
+enum WinogradVectorTiles {
+    typealias Lanes = SIMD8<Float>
+
+    /// Aᵀ m A for the eight tiles whose products start at m (planes `stride` apart).
+    @inline(__always)
+    static func outputTiles(_ m: UnsafePointer<Float>, planeStride s: Int) -> (Lanes, Lanes, Lanes, Lanes) {
+        @inline(__always) func p(_ i: Int) -> Lanes {
+            UnsafeRawPointer(m + i * s).loadUnaligned(as: Lanes.self)
+        }
+        let z00 = p(0) + p(3), z01 = p(1) + p(4), z02 = p(2) + p(5)
+        let z10 = p(3) + p(6), z11 = p(4) + p(7), z12 = p(5) + p(8)
+        return (z00 + z01, z01 + z02, z10 + z11, z11 + z12)
+    }
+
+    /// G g Gᵀ for eight tiles of 2×2 values, stored to out + p·stride.
+    @inline(__always)
+    static func kernelTiles(
+        _ g00: Lanes, _ g01: Lanes, _ g10: Lanes, _ g11: Lanes,
+        into out: UnsafeMutablePointer<Float>, planeStride s: Int
+    ) {
+        @inline(__always) func put(_ i: Int, _ v: Lanes) {
+            UnsafeMutableRawPointer(out + i * s).storeBytes(of: v, as: Lanes.self)
+        }
+        let s0 = g00 + g10, s1 = g01 + g11
+        put(0, g00); put(1, g00 + g01); put(2, g01)
+        put(3, s0); put(4, s0 + s1); put(5, s1)
+        put(6, g10); put(7, g10 + g11); put(8, g11)
+    }
+
+    /// a0 b0 a1 b1 … a7 b7.
+    @inline(__always)
+    static func interleave(_ a: Lanes, _ b: Lanes) -> SIMD16<Float> {
+        SIMD16(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3],
+               a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+    }
+
+    /// a0 b0 c0 d0 a1 b1 c1 d1 … (as two halves of 16).
+    @inline(__always)
+    static func interleave(_ a: Lanes, _ b: Lanes, _ c: Lanes, _ d: Lanes) -> (SIMD16<Float>, SIMD16<Float>) {
+        let ac = interleave(a, c), bd = interleave(b, d)
+        return (SIMD16(ac[0], bd[0], ac[1], bd[1], ac[2], bd[2], ac[3], bd[3],
+                       ac[4], bd[4], ac[5], bd[5], ac[6], bd[6], ac[7], bd[7]),
+                SIMD16(ac[8], bd[8], ac[9], bd[9], ac[10], bd[10], ac[11], bd[11],
+                       ac[12], bd[12], ac[13], bd[13], ac[14], bd[14], ac[15], bd[15]))
+    }
+
+    /// Stores 32 floats as `32 / length` runs of `length` (4, 8, 16 or 32) floats, run k at
+    /// dst + k·rowStep: eight tiles that span several tile rows.
+    @inline(__always)
+    static func store(_ v: (SIMD16<Float>, SIMD16<Float>), runs length: Int, rowStep: Int,
+                      into dst: UnsafeMutablePointer<Float>) {
+        withUnsafeBytes(of: v) { raw in
+            let src = raw.bindMemory(to: Float.self).baseAddress!
+            for k in 0..<(32 / length) {
+                (dst + k * rowStep).update(from: src + k * length, count: length)
+            }
+        }
+    }
+
+    /// The same for 16 floats.
+    @inline(__always)
+    static func store(_ v: SIMD16<Float>, runs length: Int, rowStep: Int,
+                      into dst: UnsafeMutablePointer<Float>) {
+        if length == 16 {
+            return UnsafeMutableRawPointer(dst).storeBytes(of: v, as: SIMD16<Float>.self)
+        }
+        withUnsafeBytes(of: v) { raw in
+            let src = raw.bindMemory(to: Float.self).baseAddress!
+            for k in 0..<(16 / length) {
+                (dst + k * rowStep).update(from: src + k * length, count: length)
+            }
+        }
+    }
+
+    /// Whether an image's tiles, `columns` per tile row, go in groups of eight along rows: a
+    /// group lies within one row, or covers whole rows.
+    @inline(__always)
+    static func groups(columns: Int, perImage: Int) -> Bool {
+        perImage % 8 == 0 && (columns % 8 == 0 || 8 % columns == 0)
+    }
+}
