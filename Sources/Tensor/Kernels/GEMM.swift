@@ -143,6 +143,20 @@ public final class GEMMLeftOperand: @unchecked Sendable {
     /// mapping and page-faulting a fresh one for every convolution.
     private let storage: Tensor?
 
+    /// An operand its producer wrote straight into the float32 packed layout
+    /// (`PackedGEMM.LeftLayout`), owned by `storage`; only for the packed backend in float32.
+    init(packed: UnsafeMutablePointer<Float>, storage: Tensor, m: Int, k: Int) {
+        precondition(GEMM.backend == .packed && GEMM.precision == .float32,
+                     "GEMM: a pre-packed left operand needs the packed float32 backend")
+        a = UnsafePointer(packed)
+        transposed = false
+        self.m = m
+        self.k = k
+        self.packed = packed
+        packedPairs = nil
+        self.storage = storage
+    }
+
     /// `a` must stay valid and unchanged while this operand is used.
     public init(_ a: UnsafePointer<Float>, transposeA: Bool, m: Int, k: Int) {
         self.a = a
