@@ -23,7 +23,7 @@ public enum ConvolutionKernels {
 
     /// `DCGANLAB_CONVOLUTION=unfold` selects unfolding everywhere.
     nonisolated(unsafe) public static var algorithm: Algorithm =
-        ProcessInfo.processInfo.environment["DCGANLAB_CONVOLUTION"].flatMap(Algorithm.init) ?? .unfold
+        ProcessInfo.processInfo.environment["DCGANLAB_CONVOLUTION"].flatMap(Algorithm.init) ?? .winograd
 
     /// Winograd's transforms are exact in float32 up to a few additions; under bfloat16 the
     /// transformed operands would be rounded where the unfolded ones are copies, and the

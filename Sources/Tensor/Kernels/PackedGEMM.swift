@@ -313,3 +313,70 @@ enum PackedGEMM {
         }
     }
 }
+
+/// The right operand B [k × n] of a product in the order the micro-kernel reads it: for each
+/// kc block of k, its ⌈n/nr⌉ column panels, each kc_block × nr floats. Writers that produce B
+/// already in this order (the Winograd transforms) spare the product its packing pass.
+struct PackedRightLayout {
+    let k: Int, n: Int, panels: Int
+
+    init(k: Int, n: Int) {
+        self.k = k
+        self.n = n
+        panels = (n + GEMMMicroKernel.nr - 1) / GEMMMicroKernel.nr
+    }
+
+    /// Floats of the packed operand (the last panel padded to nr columns).
+    var count: Int { panels * GEMMMicroKernel.nr * k }
+
+    /// Index of element (row p, column j); the panel's following columns up to its end are
+    /// the next floats.
+    @inline(__always)
+    func index(row p: Int, column j: Int) -> Int {
+        let kc = GEMMWorkspace.kc, nr = GEMMMicroKernel.nr
+        let pc = p / kc * kc, depth = min(kc, k - pc)
+        return pc * panels * nr + (j / nr) * nr * depth + (p - pc) * nr + j % nr
+    }
+}
+
+extension PackedGEMM {
+    /// C[m × n] = A · B + beta · C with A packed whole (`packLeft`, or written in its layout)
+    /// and B in `PackedRightLayout`: the micro-kernel on the operands as they lie, for each kc
+    /// block the row tiles sweeping one column panel at a time (the panel stays in L1, A's
+    /// block in L2). Padding columns of B's last panel may hold anything: their products
+    /// fall outside C.
+    static func multiplyPacked(
+        _ a: UnsafePointer<Float>, m: Int, _ b: UnsafePointer<Float>, n: Int, k: Int,
+        into c: UnsafeMutablePointer<Float>, beta: Float, threaded: Bool
+    ) {
+        guard m > 0, n > 0, k > 0 else { return }
+        let mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
+        let rows = paddedRows(m), layout = PackedRightLayout(k: k, n: n)
+        forEachBlock(m: m, n: n, k: k, tile: (mr, nr), threaded: threaded) { rowRange, colRange in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: mr * nr)
+            defer { scratch.deallocate() }
+            for pc in stride(from: 0, to: k, by: GEMMWorkspace.kc) {
+                let kc = min(GEMMWorkspace.kc, k - pc)
+                let stepBeta: Float = pc == 0 ? beta : 1
+                for jr in stride(from: colRange.lowerBound, to: colRange.upperBound, by: nr) {
+                    let panel = b + layout.index(row: pc, column: jr)
+                    let cols = min(nr, n - jr)
+                    for ir in stride(from: rowRange.lowerBound, to: rowRange.upperBound, by: mr) {
+                        let rowsHere = min(mr, m - ir)
+                        let aPanel = a + pc * rows + ir * kc
+                        let target = c + ir * n + jr
+                        if rowsHere == mr && cols == nr {
+                            GEMMMicroKernel.run(kc: kc, a: aPanel, b: panel, ldb: nr, c: target, ldc: n,
+                                                alpha: 1, beta: stepBeta)
+                        } else {
+                            GEMMMicroKernel.run(kc: kc, a: aPanel, b: panel, ldb: nr, c: scratch, ldc: nr,
+                                                alpha: 1, beta: 0)
+                            mergeEdge(scratch, into: target, ldc: n, rows: rowsHere, cols: cols,
+                                      alpha: 1, beta: stepBeta)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -27,11 +27,8 @@ enum WinogradConvolution {
     /// 25 transformed weight matrices (13 MB for 128 → 256 channels) larger than the products
     /// they saved.
     static func usesF4(_ g: ConvGeometry) -> Bool {
-        if HACKFORM == "2" { return false }
-        if HACKFORM == "4" { return true }
         return ((g.outHeight + 3) / 4) * ((g.outWidth + 3) / 4) >= 4
     }
-    static let HACKFORM = ProcessInfo.processInfo.environment["HACK_FORM"]
 
     /// dw = conv_weight_grad(x, dy); with `alsoForward`, also y = conv(x, w).
     static func weightGradient(
@@ -114,9 +111,15 @@ enum WinogradKernels<F: WinogradForm> {
         let chunking = WinogradConvolution.Chunking(
             g, operandFloatsPerImage: F.planes * t.tilesPerImage * 4 * g.inChannels,
             tilesPerImage: t.tilesPerImage, rows: g.outChannels)
+        let panels = g.inChannels % 16 == 0
         chunking.run { images, scratch, wide in
-            let v = forwardOperand(t, x: x, images: images, scratch: scratch, wide: wide)
-            kernel.apply(t, v, images: images, y: y, scratch: scratch, wide: wide)
+            if panels {
+                let v = forwardPanels(t, x: x, images: images, scratch: scratch, wide: wide)
+                kernel.applyPacked(t, v, images: images, y: y, scratch: scratch, wide: wide)
+            } else {
+                let v = forwardOperand(t, x: x, images: images, scratch: scratch, wide: wide)
+                kernel.apply(t, v, images: images, y: y, scratch: scratch, wide: wide)
+            }
             if let slope = rectifierSlope {
                 let plane = g.outChannels * g.outPlane
                 Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { r in
@@ -208,12 +211,14 @@ enum WinogradKernels<F: WinogradForm> {
             tilesPerImage: 4 * tilesPerImage, rows: cin)
         let stagedRows = t.rows.staged, stagedColumns = t.columns.staged
         let stagedImage = stagedRows * stagedColumns * cout
+        let panels = cout % 16 == 0
         chunking.run { images, scratch, wide in
             let count = images.count, tiles = count * tilesPerImage
             let staged = scratch.floats(0, count: count * stagedImage)
             let vPlane = WinogradTransforms.planeStride(tiles * cout)
+            let panelPlane = WinogradTransforms.planeStride(PackedRightLayout(k: cout, n: tiles).count)
             let mPlane = WinogradTransforms.planeStride(cin * tiles)
-            let v = scratch.floats(1, count: planes * vPlane)
+            let v = scratch.floats(1, count: planes * max(vPlane, panelPlane))
             let m = scratch.floats(2, count: 2 * planes * mPlane)
             let pieces = wide ? count : 1
             Engine.parallelFor(count, pieces: pieces) { r in
@@ -229,6 +234,27 @@ enum WinogradKernels<F: WinogradForm> {
                     let r0 = t.rows.first(bh) - 1 - t.rows.origin
                     let s0 = t.columns.first(bw) - 1 - t.columns.origin
                     let rowFloats = stagedColumns * cout
+                    let products = m + bw * planes * mPlane
+                    if panels {
+                        let groups = (tiles + 15) / 16, tw = t.columns.tiles
+                        Engine.parallelFor(groups, pieces: wide ? groups : 1) { range in
+                            writePanels(
+                                tiles: (range.lowerBound * 16)..<min(tiles, range.upperBound * 16),
+                                totalTiles: tiles, channels: cout, phases: 1,
+                                window: { tile in
+                                    let n = tile / tilesPerImage, rest = tile % tilesPerImage
+                                    let row = r0 + F.m * (rest / tw), column = s0 + F.m * (rest % tw)
+                                    return n * stagedImage + (row * stagedColumns + column) * cout
+                                },
+                                phaseOffset: { _ in 0 }, base: staged, rowStep: rowFloats, columnStep: cout, into: v, planeStride: panelPlane)
+                        }
+                        for p in 0..<planes {
+                            PackedGEMM.multiplyPacked(lefts[phase * planes + p].packed!, m: cin, v + p * panelPlane,
+                                                      n: tiles, k: cout, into: products + p * mPlane,
+                                                      beta: 0, threaded: wide)
+                        }
+                        continue
+                    }
                     Engine.parallelFor(count, pieces: pieces) { r in
                         for n in r {
                             for ty in 0..<t.rows.tiles {
@@ -242,7 +268,6 @@ enum WinogradKernels<F: WinogradForm> {
                             }
                         }
                     }
-                    let products = m + bw * planes * mPlane
                     for p in 0..<planes {
                         GEMM.multiply(lefts[phase * planes + p], v + p * vPlane, transposeB: true,
                                       into: products + p * mPlane, n: tiles, threaded: wide)
@@ -290,6 +315,25 @@ enum WinogradKernels<F: WinogradForm> {
                     let phase = k / cin
                     return k % cin * 16 + (phase >> 1) * 4 + (phase & 1)
                 }, step: 2)
+        }
+
+        /// y of the chunk's images from its input transformed into packed panels.
+        func applyPacked(
+            _ t: WinogradTiling, _ v: UnsafePointer<Float>, images: Range<Int>,
+            y: UnsafeMutablePointer<Float>, scratch: ConvolutionScratch, wide: Bool
+        ) {
+            let g = t.g
+            let tiles = images.count * t.tilesPerImage, depth = 4 * g.inChannels
+            let mPlane = WinogradTransforms.planeStride(g.outChannels * tiles)
+            let vPlane = WinogradTransforms.planeStride(PackedRightLayout(k: depth, n: tiles).count)
+            let m = scratch.floats(3, count: F.planes * mPlane)
+            for p in 0..<F.planes {
+                PackedGEMM.multiplyPacked(lefts[p].packed!, m: g.outChannels, v + p * vPlane, n: tiles,
+                                          k: depth, into: m + p * mPlane, beta: 0, threaded: wide)
+            }
+            Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { r in
+                WinogradKernels.scatterOutput(t, m, images: images, part: r, y: y)
+            }
         }
 
         /// y of the chunk's images from its transformed input v.
@@ -354,6 +398,93 @@ enum WinogradKernels<F: WinogradForm> {
         return (0..<(count * planes)).map {
             GEMMLeftOperand(packed: storage.data + $0 * plane, storage: storage, m: rows, k: depth)
         }
+    }
+
+    /// Transforms tiles `range` (a start divisible by 16) straight into the products' packed
+    /// right operands V[p] [depth, tiles] (`PackedRightLayout`): sixteen tiles × sixteen
+    /// channels at a time, each plane's block transposed in registers so that a tile row of the
+    /// panel is one vector store. base + window(tile) + phaseOffset(q) is the tile's first
+    /// input (channel 0) of phase q, whose channels are rows q·channels ..< (q + 1)·channels.
+    @inline(__always)
+    static func writePanels(
+        tiles range: Range<Int>, totalTiles: Int, channels: Int, phases: Int,
+        window: (Int) -> Int, phaseOffset: (Int) -> Int, base: UnsafePointer<Float>,
+        rowStep: Int, columnStep: Int, into v: UnsafeMutablePointer<Float>, planeStride: Int
+    ) {
+        typealias Vector = SIMD16<Float>
+        let planes = F.planes
+        let layout = PackedRightLayout(k: phases * channels, n: totalTiles)
+        withUnsafeTemporaryAllocation(of: Vector.self, capacity: planes * 16 + 32) { buffer in
+            let work = buffer.baseAddress!, block = work + planes * 16
+            var windows = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            for j0 in Swift.stride(from: range.lowerBound, to: range.upperBound, by: 16) {
+                let count = min(16, range.upperBound - j0)
+                withUnsafeMutableBytes(of: &windows) { raw in
+                    let w = raw.bindMemory(to: Int.self)
+                    for q in 0..<count { w[q] = window(j0 + q) }
+                }
+                for phase in 0..<phases {
+                    let shift = phaseOffset(phase)
+                    for c0 in Swift.stride(from: 0, to: channels, by: 16) {
+                        for q in 0..<16 {
+                            guard q < count else {
+                                for p in 0..<planes { work[p * 16 + q] = Vector() }
+                                continue
+                            }
+                            let offset = withUnsafeBytes(of: &windows) { $0.bindMemory(to: Int.self)[q] }
+                            let start = base + offset + shift + c0
+                            WinogradTile<F>.data(
+                                { i, j in UnsafeRawPointer(start + i * rowStep + j * columnStep).loadUnaligned(as: Vector.self) },
+                                { p, value in work[p * 16 + q] = value })
+                        }
+                        for p in 0..<planes {
+                            for q in 0..<16 { block[q] = work[p * 16 + q] }
+                            GEMMPacking.transpose16(block)
+                            let out = v + p * planeStride
+                            for q in 0..<16 {
+                                let at = layout.index(row: phase * channels + c0 + q, column: j0)
+                                UnsafeMutableRawPointer(out + at).storeBytes(of: block[q], as: Vector.self)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The chunk's input transformed into packed right operands (see `writePanels`) for the
+    /// forward products alone: staged channels-last into scratch slot 0, V in slot 1.
+    static func forwardPanels(
+        _ t: WinogradTiling, x: UnsafePointer<Float>, images: Range<Int>,
+        scratch: ConvolutionScratch, wide: Bool
+    ) -> UnsafeMutablePointer<Float> {
+        let g = t.g, cin = g.inChannels, m = F.m
+        let rows = t.stagedRows, columns = t.stagedColumns, imageFloats = rows * columns * cin
+        let tiles = images.count * t.tilesPerImage, perImage = t.tilesPerImage, tw = t.tileColumns
+        let staged = scratch.floats(0, count: images.count * imageFloats)
+        Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { part in
+            WinogradTransforms.stageChannelsLast(
+                x + (images.lowerBound + part.lowerBound) * cin * g.inHeight * g.inWidth,
+                images: part.count, channels: cin, height: g.inHeight, width: g.inWidth,
+                rows: rows, columns: columns, rowOrigin: -g.padHeight, columnOrigin: -g.padWidth,
+                into: staged + part.lowerBound * imageFloats)
+        }
+        let vPlane = WinogradTransforms.planeStride(PackedRightLayout(k: 4 * cin, n: tiles).count)
+        let v = scratch.floats(1, count: F.planes * vPlane)
+        let groups = (tiles + 15) / 16
+        Engine.parallelFor(groups, pieces: wide ? groups : 1) { range in
+            writePanels(
+                tiles: (range.lowerBound * 16)..<min(tiles, range.upperBound * 16), totalTiles: tiles,
+                channels: cin, phases: 4,
+                window: { tile in
+                    let n = tile / perImage, rest = tile % perImage
+                    let row = 2 * m * (rest / tw), column = 2 * m * (rest % tw)
+                    return n * imageFloats + (row * columns + column) * cin
+                },
+                phaseOffset: { (($0 >> 1) * columns + ($0 & 1)) * cin }, base: staged,
+                rowStep: 2 * columns * cin, columnStep: 2 * cin, into: v, planeStride: vPlane)
+        }
+        return v
     }
 
     /// The chunk's input staged channels-last and transformed: V[p] [tiles, 4·in] with depth
@@ -421,13 +552,14 @@ enum WinogradKernels<F: WinogradForm> {
                 let out = u + o * tiles
                 for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: 8) {
                     let count = min(8, range.upperBound - first)
+                    var cursor = TileCursor(first, perImage: perImage, columns: tw)
                     for lane in 0..<8 {
                         guard lane < count else {
                             for i in 0..<(m * m) { lanes[i * 8 + lane] = 0 }
                             continue
                         }
-                        let tile = first + lane, n = tile / perImage, rest = tile % perImage
-                        let h0 = m * (rest / tw), w0 = m * (rest % tw)
+                        let n = cursor.image, h0 = m * cursor.row, w0 = m * cursor.column
+                        cursor.advance()
                         let plane = dy + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane + h0 * ow + w0
                         if h0 + m <= oh && w0 + m <= ow {
                             for r in 0..<m { for c in 0..<m { lanes[(r * m + c) * 8 + lane] = plane[r * ow + c] } }
@@ -501,9 +633,10 @@ enum WinogradKernels<F: WinogradForm> {
                 let products = m + o * tiles
                 for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: 8) {
                     outputTiles(products + first, stride: stride, into: outputs)
+                    var cursor = TileCursor(first, perImage: perImage, columns: tw)
                     for lane in 0..<min(8, range.upperBound - first) {
-                        let tile = first + lane, n = tile / perImage, rest = tile % perImage
-                        let h0 = mm * (rest / tw), w0 = mm * (rest % tw)
+                        let n = cursor.image, h0 = mm * cursor.row, w0 = mm * cursor.column
+                        cursor.advance()
                         let plane = y + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane + h0 * ow + w0
                         if h0 + mm <= oh && w0 + mm <= ow {
                             for u in 0..<mm { for c in 0..<mm { plane[u * ow + c] = lanes[(u * mm + c) * 8 + lane] } }
@@ -541,9 +674,10 @@ enum WinogradKernels<F: WinogradForm> {
                     let products = m + bw * parityProducts + c * tiles
                     for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: 8) {
                         outputTiles(products + first, stride: stride, into: outputs)
+                        var cursor = TileCursor(first, perImage: perImage, columns: tw)
                         for lane in 0..<min(8, range.upperBound - first) {
-                            let tile = first + lane, n = tile / perImage, rest = tile % perImage
-                            let j0 = mm * (rest / tw), i0 = mm * (rest % tw)
+                            let n = cursor.image, j0 = mm * cursor.row, i0 = mm * cursor.column
+                            cursor.advance()
                             let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * g.inHeight * iw
                                 + (r0 + 2 * j0) * iw + s0 + 2 * i0
                             if j0 + mm <= rowsUsed && i0 + mm <= columnsUsed {
@@ -562,5 +696,31 @@ enum WinogradKernels<F: WinogradForm> {
                 }
             }
         }
+    }
+}
+
+/// The image, tile row and tile column of consecutive tiles, advanced without divisions.
+struct TileCursor {
+    let perImage: Int, columns: Int
+    var image: Int, row: Int, column: Int
+
+    init(_ tile: Int, perImage: Int, columns: Int) {
+        self.perImage = perImage
+        self.columns = columns
+        image = tile / perImage
+        let rest = tile % perImage
+        row = rest / columns
+        column = rest % columns
+    }
+
+    @inline(__always)
+    mutating func advance() {
+        column += 1
+        guard column == columns else { return }
+        column = 0
+        row += 1
+        guard row * columns == perImage else { return }
+        row = 0
+        image += 1
     }
 }
