@@ -353,8 +353,8 @@ extension PackedGEMM {
         let mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
         let rows = paddedRows(m), layout = PackedRightLayout(k: k, n: n)
         forEachBlock(m: m, n: n, k: k, tile: (mr, nr), threaded: threaded) { rowRange, colRange in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: mr * nr)
-            defer { scratch.deallocate() }
+          withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { buffer in
+            let scratch = buffer.baseAddress!
             for pc in stride(from: 0, to: k, by: GEMMWorkspace.kc) {
                 let kc = min(GEMMWorkspace.kc, k - pc)
                 let stepBeta: Float = pc == 0 ? beta : 1
@@ -377,6 +377,7 @@ extension PackedGEMM {
                     }
                 }
             }
+          }
         }
     }
 }

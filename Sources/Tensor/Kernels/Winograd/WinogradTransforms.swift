@@ -51,9 +51,11 @@ enum WinogradTransforms {
                             if count == 16 {
                                 block[q] = UnsafeRawPointer(line).loadUnaligned(as: Vector.self)
                             } else {
-                                block[q] = Vector()
-                                UnsafeMutableRawPointer(block + q).copyMemory(
-                                    from: line, byteCount: count * MemoryLayout<Float>.stride)
+                                // A short row (7 or 14 wide): float by float, as a call to
+                                // memmove per row cost more than the copy.
+                                let lane = UnsafeMutableRawPointer(block + q).assumingMemoryBound(to: Float.self)
+                                for i in 0..<count { lane[i] = line[i] }
+                                for i in count..<16 { lane[i] = 0 }
                             }
                         }
                         GEMMPacking.transpose16(block)
@@ -89,35 +91,94 @@ enum WinogradLanes8 {
         perImage % 8 == 0 && (columns % 8 == 0 || 8 % columns == 0)
     }
 
-    /// Lanes i of a and b side by side: the first and second 8 of a0 b0 a1 b1 … a7 b7.
+    /// body(channel, first tile) for every group of eight tiles of `range` and every channel:
+    /// image by image when an image's tiles make whole groups (each image's planes then
+    /// written, and its products read, in one sweep), else channel by channel across images.
     @inline(__always)
-    static func zip(_ a: Lanes, _ b: Lanes) -> (Lanes, Lanes) {
-        (Lanes(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]),
-         Lanes(a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7]))
+    static func forEachGroup(_ range: Range<Int>, perImage: Int, channels: Int, _ body: (Int, Int) -> Void) {
+        if perImage % 8 == 0 {
+            for image in Swift.stride(from: range.lowerBound, to: range.upperBound, by: perImage) {
+                for c in 0..<channels {
+                    for first in Swift.stride(from: image, to: image + perImage, by: 8) { body(c, first) }
+                }
+            }
+        } else {
+            for c in 0..<channels {
+                for first in Swift.stride(from: range.lowerBound, to: range.upperBound, by: 8) { body(c, first) }
+            }
+        }
     }
 
     /// v[0..<k] (k = 2, 4 or 8 vectors) interleaved lane by lane into out: v0[0] v1[0] …
-    /// v(k−1)[0] v0[1] …, by log2 k rounds of pairwise zips.
+    /// v(k−1)[0] v0[1] …. Written as vectors built from the lanes of vectors, which the
+    /// compiler turns into register shuffles (a loop of pairwise zips through memory was
+    /// element by element and took a quarter of an input gradient).
     @inline(__always)
     static func interleave(_ v: UnsafeMutablePointer<Lanes>, count k: Int, into out: UnsafeMutablePointer<Lanes>) {
-        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: k) { work in
-            var src = UnsafeMutablePointer(v), dst = work.baseAddress!
-            // Round r: sequences of `length` vectors; sequence s pairs with s + half.
-            var length = 1
-            while length < k {
-                let half = k / (2 * length)
-                for s in 0..<half {
-                    for i in 0..<length {
-                        let (lo, hi) = zip(src[s * length + i], src[(s + half) * length + i])
-                        dst[2 * s * length + 2 * i] = lo
-                        dst[2 * s * length + 2 * i + 1] = hi
-                    }
-                }
-                length *= 2
-                swap(&src, &dst)
+        typealias Wide = SIMD16<Float>
+        let raw = UnsafeMutableRawPointer(out)
+        switch k {
+        case 2:
+            let a = v[0], b = v[1]
+            raw.storeBytes(of: Wide(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3],
+                                    a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7]), as: Wide.self)
+        case 4:
+            let a = v[0], b = v[1], c = v[2], d = v[3]
+            raw.storeBytes(of: Wide(a[0], b[0], c[0], d[0], a[1], b[1], c[1], d[1],
+                                    a[2], b[2], c[2], d[2], a[3], b[3], c[3], d[3]), as: Wide.self)
+            raw.storeBytes(of: Wide(a[4], b[4], c[4], d[4], a[5], b[5], c[5], d[5],
+                                    a[6], b[6], c[6], d[6], a[7], b[7], c[7], d[7]), toByteOffset: 64, as: Wide.self)
+        default:
+            precondition(k == 8, "interleave: \(k) vectors")
+            let a = v[0], b = v[1], c = v[2], d = v[3], e = v[4], f = v[5], g = v[6], h = v[7]
+            for q in 0..<4 {
+                let i = 2 * q, j = 2 * q + 1
+                raw.storeBytes(of: Wide(a[i], b[i], c[i], d[i], e[i], f[i], g[i], h[i],
+                                        a[j], b[j], c[j], d[j], e[j], f[j], g[j], h[j]),
+                               toByteOffset: 64 * q, as: Wide.self)
             }
-            for i in 0..<k { out[i] = src[i] }
         }
+    }
+
+    /// Copies 8·k floats (k = 2, 4 or 8) as runs of `run` floats (4 to 64, a power of two),
+    /// run r to dst + r·rowStep: a group of eight tiles spanning 8·k / run rows.
+    @inline(__always)
+    static func storeRuns(_ values: UnsafePointer<Float>, count: Int, run: Int, rowStep: Int,
+                          into dst: UnsafeMutablePointer<Float>) {
+        var r = 0
+        while r * run < count {
+            let src = values + r * run, out = dst + r * rowStep
+            if run >= 16 {
+                for i in Swift.stride(from: 0, to: run, by: 16) {
+                    UnsafeMutableRawPointer(out + i).storeBytes(
+                        of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+                }
+            } else if run == 8 {
+                UnsafeMutableRawPointer(out).storeBytes(
+                    of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            } else {
+                for i in 0..<run { out[i] = src[i] }
+            }
+            r += 1
+        }
+    }
+
+    /// Copies `count` floats (at most `full`: 2, 4 or 8) from src to dst, as one vector when
+    /// all `full` are wanted.
+    @inline(__always)
+    static func copy(_ src: UnsafePointer<Float>, count: Int, full: Int, into dst: UnsafeMutablePointer<Float>) {
+        if count == full {
+            switch full {
+            case 8: return UnsafeMutableRawPointer(dst).storeBytes(
+                of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            case 4: return UnsafeMutableRawPointer(dst).storeBytes(
+                of: UnsafeRawPointer(src).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+            case 2: return UnsafeMutableRawPointer(dst).storeBytes(
+                of: UnsafeRawPointer(src).loadUnaligned(as: SIMD2<Float>.self), as: SIMD2<Float>.self)
+            default: break
+            }
+        }
+        for i in 0..<count { dst[i] = src[i] }
     }
 
     /// Copies 8·k floats as runs of `run` floats, run r to dst + r·rowStep.
