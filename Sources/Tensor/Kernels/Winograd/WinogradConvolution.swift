@@ -48,10 +48,7 @@ enum WinogradConvolution {
         _ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>
     ) {
-        // The input gradient's products have the input channels as rows; with 32 of them
-        // (a 64 → 32 generator layer) the 100 small products of F(4, 2) cost more than their
-        // 30% fewer multiply-adds saved (14.2 against 10.8 ms at 32 × 32, batch 64).
-        if usesF4(g) && g.inChannels >= 64 {
+        if usesF4(g) {
             WinogradKernels<WinogradF4>.inputGradient(g, dy: dy, weight: weight, dx: dx)
         } else {
             WinogradKernels<WinogradF2>.inputGradient(g, dy: dy, weight: weight, dx: dx)
