@@ -15,7 +15,8 @@ import Foundation
 public enum ConvolutionKernels {
     /// How 4×4, stride-2 layers are computed.
     public enum Algorithm: String, Sendable, CaseIterable {
-        /// Winograd F(2×2, 2×2) products (`WinogradConvolution`) where they apply, in float32.
+        /// Winograd products, F(4, 2) or F(2, 2) (`WinogradConvolution`), where they apply,
+        /// in float32.
         case winograd
         /// im2col + GEMM for every layer (the engine before Winograd; for comparison).
         case unfold
@@ -25,9 +26,10 @@ public enum ConvolutionKernels {
     nonisolated(unsafe) public static var algorithm: Algorithm =
         ProcessInfo.processInfo.environment["DCGANLAB_CONVOLUTION"].flatMap(Algorithm.init) ?? .winograd
 
-    /// Winograd's transforms are exact in float32 up to a few additions; under bfloat16 the
-    /// transformed operands would be rounded where the unfolded ones are copies, and the
-    /// bfloat16 study's FID was measured with unfolding, so that mode keeps it.
+    /// In float32 Winograd's transforms add a few roundings to each product; under bfloat16
+    /// the transformed operands (differences of inputs, F(4, 2)'s up to 8 times larger) would
+    /// be rounded to 8 significant bits where unfolded ones are copies, and the bfloat16
+    /// study's FID was measured with unfolding, so that mode keeps it.
     static func usesWinograd(_ g: ConvGeometry) -> Bool {
         algorithm == .winograd && GEMM.precision == .float32 && GEMM.backend == .packed
             && WinogradTiling.applies(to: g)

@@ -37,7 +37,7 @@ struct WinogradTiling: Sendable {
     var stagedRows: Int { 2 * m * tileRows + 2 }
     var stagedColumns: Int { 2 * m * tileColumns + 2 }
 
-    /// 4×4 kernels at stride 2 with both channel counts large enough that the 9 products keep
+    /// 4×4 kernels at stride 2 with both channel counts large enough that the products keep
     /// the register tiles full (a layer on one image channel stays with unfolding).
     static func applies(to g: ConvGeometry) -> Bool {
         g.kernelHeight == 4 && g.kernelWidth == 4 && g.strideHeight == 2 && g.strideWidth == 2

@@ -180,26 +180,4 @@ enum WinogradLanes8 {
         }
         for i in 0..<count { dst[i] = src[i] }
     }
-
-    /// Copies 8·k floats as runs of `run` floats, run r to dst + r·rowStep.
-    @inline(__always)
-    static func store(_ values: UnsafePointer<Float>, count: Int, run: Int, rowStep: Int,
-                      into dst: UnsafeMutablePointer<Float>) {
-        var r = 0
-        while r * run < count {
-            (dst + r * rowStep).update(from: values + r * run, count: run)
-            r += 1
-        }
-    }
-
-    /// Loads 8·k floats from runs of `run` floats, run r from src + r·rowStep.
-    @inline(__always)
-    static func load(_ src: UnsafePointer<Float>, count: Int, run: Int, rowStep: Int,
-                     into values: UnsafeMutablePointer<Float>) {
-        var r = 0
-        while r * run < count {
-            (values + r * run).update(from: src + r * rowStep, count: run)
-            r += 1
-        }
-    }
 }

@@ -1,0 +1,304 @@
+/// The transformed operands of the Winograd products: weights into packed left operands,
+/// inputs (staged channels-last) into packed right panels or plain [tiles, depth] planes, and
+/// output gradients for the weight gradient.
+extension WinogradKernels {
+    /// Bᵀ d B of the α × α windows at `window`, elements `rowStep` and `columnStep` floats
+    /// apart, for `channels` consecutive channels (channels-last staging): plane p of the
+    /// result at out + p·planeStride + c.
+    @inline(__always)
+    static func inputTile(
+        _ window: UnsafePointer<Float>, rowStep: Int, columnStep: Int, channels: Int,
+        into out: UnsafeMutablePointer<Float>, planeStride: Int
+    ) {
+        @inline(__always) func tile<L: WinogradLanes>(_: L.Type, _ c: Int) {
+            WinogradTile<F>.data(
+                { i, j in UnsafeRawPointer(window + c + i * rowStep + j * columnStep).loadUnaligned(as: L.self) },
+                { p, value in UnsafeMutableRawPointer(out + c + p * planeStride).storeBytes(of: value, as: L.self) })
+        }
+        var c = 0
+        while c + 16 <= channels { tile(SIMD16<Float>.self, c); c += 16 }
+        while c + 4 <= channels { tile(SIMD4<Float>.self, c); c += 4 }
+        while c < channels { tile(Float.self, c); c += 1 }
+    }
+
+    /// The forward kernel's transformed weight matrices U[p] [out, 4·in], with depth index
+    /// (phase, channel), each packed once for all chunks.
+    final class ForwardKernel {
+        let lefts: [GEMMLeftOperand]
+
+        init(_ g: ConvGeometry, weight: UnsafePointer<Float>) {
+            let cin = g.inChannels
+            lefts = WinogradKernels.packedFilters(
+                weight, rows: g.outChannels, depth: 4 * cin, count: 1, rowStride: 16 * cin,
+                columnBase: { k, _ in
+                    let phase = k / cin
+                    return k % cin * 16 + (phase >> 1) * 4 + (phase & 1)
+                }, step: 2)
+        }
+
+        /// y of the chunk's images from its input transformed into packed panels.
+        func applyPacked(
+            _ t: WinogradTiling, _ v: UnsafePointer<Float>, images: Range<Int>,
+            y: UnsafeMutablePointer<Float>, scratch: ConvolutionScratch, wide: Bool
+        ) {
+            let g = t.g
+            let tiles = images.count * t.tilesPerImage, depth = 4 * g.inChannels
+            let mPlane = WinogradTransforms.planeStride(g.outChannels * tiles)
+            let vPlane = WinogradTransforms.planeStride(PackedRightLayout(k: depth, n: tiles).count)
+            let m = scratch.floats(3, count: F.planes * mPlane)
+            for p in 0..<F.planes {
+                PackedGEMM.multiplyPacked(lefts[p].packed!, m: g.outChannels, v + p * vPlane, n: tiles,
+                                          k: depth, into: m + p * mPlane, beta: 0, threaded: wide)
+            }
+            Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { r in
+                WinogradKernels.scatterOutput(t, m, images: images, part: r, y: y)
+            }
+        }
+
+        /// y of the chunk's images from its transformed input v.
+        func apply(
+            _ t: WinogradTiling, _ v: UnsafePointer<Float>, images: Range<Int>,
+            y: UnsafeMutablePointer<Float>, scratch: ConvolutionScratch, wide: Bool
+        ) {
+            let g = t.g
+            let tiles = images.count * t.tilesPerImage, depth = 4 * g.inChannels
+            let mPlane = WinogradTransforms.planeStride(g.outChannels * tiles)
+            let vPlane = WinogradTransforms.planeStride(tiles * depth)
+            let m = scratch.floats(3, count: F.planes * mPlane)
+            for p in 0..<F.planes {
+                GEMM.multiply(lefts[p], v + p * vPlane, transposeB: true,
+                              into: m + p * mPlane, n: tiles, threaded: wide)
+            }
+            Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { r in
+                WinogradKernels.scatterOutput(t, m, images: images, part: r, y: y)
+            }
+        }
+    }
+
+    /// Transformed 2×2 tap sets written straight into the products' packed left operands,
+    /// eight rows at a time: `count` groups of `planes` matrices [rows, depth]. Tap (a, a′) of
+    /// row r, column k in group q is weight[r·rowStride + columnBase(k, q) + step·(4a + a′)],
+    /// step 2, or −2 for the input gradient's reversed taps.
+    static func packedFilters(
+        _ weight: UnsafePointer<Float>, rows: Int, depth: Int, count: Int, rowStride: Int,
+        columnBase: (Int, Int) -> Int, step: Int
+    ) -> [GEMMLeftOperand] {
+        let size = PackedGEMM.packedLeftCount(m: rows, k: depth)
+        let plane = WinogradTransforms.planeStride(size), planes = F.planes
+        let storage = Tensor(uninitialized: [count * planes * plane])
+        let layout = PackedGEMM.LeftLayout(m: rows, k: depth)
+        let bases = (0..<(count * depth)).map { columnBase($0 % depth, $0 / depth) }
+        let blocks = (rows + 7) / 8
+        bases.withUnsafeBufferPointer { bases in
+            Engine.parallelFor(blocks * count, grain: 1) { range in
+                for unit in range {
+                    let group = unit / blocks, r0 = unit % blocks * 8, lanes = min(8, rows - r0)
+                    let base = storage.data + group * planes * plane
+                    for k in 0..<depth {
+                        let first = weight + r0 * rowStride + bases[group * depth + k]
+                        var f00 = Lanes(), f01 = Lanes(), f10 = Lanes(), f11 = Lanes()
+                        for lane in 0..<lanes {
+                            let taps = first + lane * rowStride
+                            f00[lane] = taps[0]
+                            f01[lane] = taps[step]
+                            f10[lane] = taps[4 * step]
+                            f11[lane] = taps[5 * step]
+                        }
+                        let at = base + layout.index(row: r0, column: k)
+                        WinogradTile<F>.filter(
+                            { a, b in a == 0 ? (b == 0 ? f00 : f01) : (b == 0 ? f10 : f11) },
+                            { p, value in
+                                UnsafeMutableRawPointer(at + p * plane).storeBytes(of: value, as: Lanes.self)
+                            })
+                    }
+                }
+            }
+        }
+        return (0..<(count * planes)).map {
+            GEMMLeftOperand(packed: storage.data + $0 * plane, storage: storage, m: rows, k: depth)
+        }
+    }
+
+    /// Transforms tiles `range` (a start divisible by 16) straight into the products' packed
+    /// right operands V[p] [depth, tiles] (`PackedRightLayout`): sixteen tiles × sixteen
+    /// channels at a time, each plane's block transposed in registers so that a tile row of the
+    /// panel is one vector store. base + window(tile) + phaseOffset(q) is the tile's first
+    /// input (channel 0) of phase q, whose channels are rows q·channels ..< (q + 1)·channels.
+    @inline(__always)
+    static func writePanels(
+        tiles range: Range<Int>, totalTiles: Int, channels: Int, phases: Int,
+        window: (Int) -> Int, phaseOffset: (Int) -> Int, base: UnsafePointer<Float>,
+        rowStep: Int, columnStep: Int, into v: UnsafeMutablePointer<Float>, planeStride: Int
+    ) {
+        typealias Vector = SIMD16<Float>
+        let planes = F.planes
+        let layout = PackedRightLayout(k: phases * channels, n: totalTiles)
+        withUnsafeTemporaryAllocation(of: Vector.self, capacity: planes * 16 + 32) { buffer in
+            let work = buffer.baseAddress!, block = work + planes * 16
+            var windows = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            for j0 in Swift.stride(from: range.lowerBound, to: range.upperBound, by: 16) {
+                let count = min(16, range.upperBound - j0)
+                withUnsafeMutableBytes(of: &windows) { raw in
+                    let w = raw.bindMemory(to: Int.self)
+                    for q in 0..<count { w[q] = window(j0 + q) }
+                }
+                for phase in 0..<phases {
+                    let shift = phaseOffset(phase)
+                    for c0 in Swift.stride(from: 0, to: channels, by: 16) {
+                        for q in 0..<16 {
+                            guard q < count else {
+                                for p in 0..<planes { work[p * 16 + q] = Vector() }
+                                continue
+                            }
+                            let offset = withUnsafeBytes(of: &windows) { $0.bindMemory(to: Int.self)[q] }
+                            let start = base + offset + shift + c0
+                            WinogradTile<F>.data(
+                                { i, j in UnsafeRawPointer(start + i * rowStep + j * columnStep).loadUnaligned(as: Vector.self) },
+                                { p, value in work[p * 16 + q] = value })
+                        }
+                        for p in 0..<planes {
+                            for q in 0..<16 { block[q] = work[p * 16 + q] }
+                            GEMMPacking.transpose16(block)
+                            let out = v + p * planeStride
+                            for q in 0..<16 {
+                                let at = layout.index(row: phase * channels + c0 + q, column: j0)
+                                UnsafeMutableRawPointer(out + at).storeBytes(of: block[q], as: Vector.self)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The chunk's input transformed into packed right operands (see `writePanels`) for the
+    /// forward products alone: staged channels-last into scratch slot 0, V in slot 1.
+    static func forwardPanels(
+        _ t: WinogradTiling, x: UnsafePointer<Float>, images: Range<Int>,
+        scratch: ConvolutionScratch, wide: Bool
+    ) -> UnsafeMutablePointer<Float> {
+        let g = t.g, cin = g.inChannels, m = F.m
+        let rows = t.stagedRows, columns = t.stagedColumns, imageFloats = rows * columns * cin
+        let tiles = images.count * t.tilesPerImage, perImage = t.tilesPerImage, tw = t.tileColumns
+        let staged = scratch.floats(0, count: images.count * imageFloats)
+        Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { part in
+            WinogradTransforms.stageChannelsLast(
+                x + (images.lowerBound + part.lowerBound) * cin * g.inHeight * g.inWidth,
+                images: part.count, channels: cin, height: g.inHeight, width: g.inWidth,
+                rows: rows, columns: columns, rowOrigin: -g.padHeight, columnOrigin: -g.padWidth,
+                into: staged + part.lowerBound * imageFloats)
+        }
+        let vPlane = WinogradTransforms.planeStride(PackedRightLayout(k: 4 * cin, n: tiles).count)
+        let v = scratch.floats(1, count: F.planes * vPlane)
+        let groups = (tiles + 15) / 16
+        Engine.parallelFor(groups, pieces: wide ? groups : 1) { range in
+            writePanels(
+                tiles: (range.lowerBound * 16)..<min(tiles, range.upperBound * 16), totalTiles: tiles,
+                channels: cin, phases: 4,
+                window: { tile in
+                    let n = tile / perImage, rest = tile % perImage
+                    let row = 2 * m * (rest / tw), column = 2 * m * (rest % tw)
+                    return n * imageFloats + (row * columns + column) * cin
+                },
+                phaseOffset: { (($0 >> 1) * columns + ($0 & 1)) * cin }, base: staged,
+                rowStep: 2 * columns * cin, columnStep: 2 * cin, into: v, planeStride: vPlane)
+        }
+        return v
+    }
+
+    /// The chunk's input staged channels-last and transformed: V[p] [tiles, 4·in] with depth
+    /// index (phase, channel), in scratch slot 1. Wide: images over the threads, each staging
+    /// into its own scratch.
+    static func forwardOperand(
+        _ t: WinogradTiling, x: UnsafePointer<Float>, images: Range<Int>,
+        scratch: ConvolutionScratch, wide: Bool
+    ) -> UnsafeMutablePointer<Float> {
+        let g = t.g, cin = g.inChannels, depth = 4 * cin, m = F.m
+        let rows = t.stagedRows, columns = t.stagedColumns
+        let tiles = images.count * t.tilesPerImage
+        let vPlane = WinogradTransforms.planeStride(tiles * depth)
+        let v = scratch.floats(1, count: F.planes * vPlane)
+        let rowFloats = columns * cin
+        func transform(_ part: Range<Int>, _ own: ConvolutionScratch) {
+            let staged = own.floats(0, count: part.count * rows * columns * cin)
+            WinogradTransforms.stageChannelsLast(
+                x + (images.lowerBound + part.lowerBound) * cin * g.inHeight * g.inWidth,
+                images: part.count, channels: cin, height: g.inHeight, width: g.inWidth,
+                rows: rows, columns: columns, rowOrigin: -g.padHeight, columnOrigin: -g.padWidth,
+                into: staged)
+            for n in part {
+                let image = staged + (n - part.lowerBound) * rows * rowFloats
+                for ty in 0..<t.tileRows {
+                    for tx in 0..<t.tileColumns {
+                        let tile = (n * t.tileRows + ty) * t.tileColumns + tx
+                        for phase in 0..<4 {
+                            let bh = phase >> 1, bw = phase & 1
+                            let window = image + ((2 * m * ty + bh) * columns + 2 * m * tx + bw) * cin
+                            inputTile(window, rowStep: 2 * rowFloats, columnStep: 2 * cin, channels: cin,
+                                      into: v + tile * depth + phase * cin, planeStride: vPlane)
+                        }
+                    }
+                }
+            }
+        }
+        guard wide else {
+            transform(0..<images.count, scratch)
+            return v
+        }
+        Engine.parallelFor(images.count, pieces: images.count) { part in
+            let own = ConvolutionScratch.take()
+            defer { ConvolutionScratch.give(own) }
+            transform(part, own)
+        }
+        return v
+    }
+
+    /// A g Aᵀ of every m × m tile of dy for the chunk: Ũ[p] [out, tiles] (zero past the plane).
+    /// Eight consecutive tiles (across images where a plane has fewer) go through the vector
+    /// transform together: their values gathered tile by tile, the results stored per plane.
+    static func gradientTiles(
+        _ t: WinogradTiling, dy: UnsafePointer<Float>, images: Range<Int>, part: Range<Int>,
+        into u: UnsafeMutablePointer<Float>
+    ) {
+        let g = t.g, m = F.m, tiles = images.count * t.tilesPerImage
+        let oh = g.outHeight, ow = g.outWidth, stride = WinogradTransforms.planeStride(g.outChannels * tiles)
+        let tw = t.tileColumns, perImage = t.tilesPerImage
+        let range = (part.lowerBound * perImage)..<(part.upperBound * perImage)
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: m * m) { buffer in
+            let values = buffer.baseAddress!
+            let lanes = UnsafeMutableRawPointer(values).assumingMemoryBound(to: Float.self)
+            WinogradLanes8.forEachGroup(range, perImage: perImage, channels: g.outChannels) { o, first in
+                let out = u + o * tiles
+                
+                    let count = min(8, range.upperBound - first)
+                    var cursor = TileCursor(first, perImage: perImage, columns: tw)
+                    for lane in 0..<8 {
+                        guard lane < count else {
+                            for i in 0..<(m * m) { lanes[i * 8 + lane] = 0 }
+                            continue
+                        }
+                        let n = cursor.image, h0 = m * cursor.row, w0 = m * cursor.column
+                        cursor.advance()
+                        let plane = dy + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane + h0 * ow + w0
+                        if h0 + m <= oh && w0 + m <= ow {
+                            for r in 0..<m { for c in 0..<m { lanes[(r * m + c) * 8 + lane] = plane[r * ow + c] } }
+                        } else {
+                            for r in 0..<m {
+                                for c in 0..<m {
+                                    lanes[(r * m + c) * 8 + lane] = h0 + r < oh && w0 + c < ow ? plane[r * ow + c] : 0
+                                }
+                            }
+                        }
+                    }
+                    let target = out + first
+                    WinogradTile<F>.gradient({ r, c in values[r * m + c] }) { p, value in
+                        if count == 8 {
+                            UnsafeMutableRawPointer(target + p * stride).storeBytes(of: value, as: Lanes.self)
+                        } else {
+                            for lane in 0..<count { target[p * stride + lane] = value[lane] }
+                        }
+                    }
+                }
+        }
+    }
+}
