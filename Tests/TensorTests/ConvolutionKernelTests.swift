@@ -38,14 +38,8 @@ final class ConvolutionKernelTests: XCTestCase {
     func testKernelsMatchDirectLoopsForEveryThreadCount() {
         var generator = SplitMix(seed: 7)
         for (batch, cin, cout, size, kernel, stride, padding) in cases {
-            let g = ConvGeometry(
-                batch: batch, inChannels: cin, outChannels: cout, inHeight: size.0, inWidth: size.1,
-                outHeight: ConvGeometry.convolutionOutput(size.0, kernel: kernel.0, stride: stride.0, padding: padding.0),
-                outWidth: ConvGeometry.convolutionOutput(size.1, kernel: kernel.1, stride: stride.1, padding: padding.1),
-                kernel: kernel, stride: stride, padding: padding)
-            let x = (0..<g.xShape.reduce(1, *)).map { _ in generator.nextFloat() }
-            let w = (0..<g.weightShape.reduce(1, *)).map { _ in generator.nextFloat() }
-            let dy = (0..<g.yShape.reduce(1, *)).map { _ in generator.nextFloat() }
+            let g = geometry(batch, cin, cout, size, kernel: kernel, stride: stride, padding: padding)
+            let (x, w, dy) = operands(g, &generator)
             let expected = Direct(g: g, x: x, w: w, dy: dy)
             for threads in [1, 2, 3] {
                 Engine.setThreads(threads)
@@ -77,7 +71,8 @@ final class ConvolutionKernelTests: XCTestCase {
     /// paddings 0 to 3 (input-gradient parities of unequal length), channel counts that are
     /// not multiples of the 16-lane vectors, and batches that split into uneven chunks. Planes
     /// of 8 tiles per row, 2 and 1 (groups of eight tiles spanning 1, 4 and 8 tile rows) take
-    /// the vector output transforms.
+    /// the vector output transforms; an odd input width gives the input gradient's two column
+    /// parities unequal lengths.
     private let winogradCases: [(Int, Int, Int, (Int, Int), (Int, Int))] = [
         (5, 16, 24, (16, 16), (1, 1)),
         (3, 20, 17, (14, 14), (1, 1)),
@@ -89,6 +84,7 @@ final class ConvolutionKernelTests: XCTestCase {
         (3, 16, 20, (16, 8), (1, 1)),
         (2, 16, 16, (32, 4), (1, 1)),
         (2, 16, 16, (16, 16), (2, 2)),
+        (3, 16, 17, (10, 13), (1, 1)),
     ]
 
     func testWinogradMatchesDirectLoopsAndUnfolding() {
@@ -96,14 +92,8 @@ final class ConvolutionKernelTests: XCTestCase {
         let saved = ConvolutionKernels.algorithm
         defer { ConvolutionKernels.algorithm = saved }
         for (batch, cin, cout, size, padding) in winogradCases {
-            let g = ConvGeometry(
-                batch: batch, inChannels: cin, outChannels: cout, inHeight: size.0, inWidth: size.1,
-                outHeight: ConvGeometry.convolutionOutput(size.0, kernel: 4, stride: 2, padding: padding.0),
-                outWidth: ConvGeometry.convolutionOutput(size.1, kernel: 4, stride: 2, padding: padding.1),
-                kernel: (4, 4), stride: (2, 2), padding: padding)
-            let x = (0..<g.xShape.reduce(1, *)).map { _ in generator.nextFloat() }
-            let w = (0..<g.weightShape.reduce(1, *)).map { _ in generator.nextFloat() }
-            let dy = (0..<g.yShape.reduce(1, *)).map { _ in generator.nextFloat() }
+            let g = geometry(batch, cin, cout, size, kernel: (4, 4), stride: (2, 2), padding: padding)
+            let (x, w, dy) = operands(g, &generator)
             let expected = Direct(g: g, x: x, w: w, dy: dy)
             for threads in [1, 2, 3] {
                 Engine.setThreads(threads)
@@ -127,6 +117,23 @@ final class ConvolutionKernelTests: XCTestCase {
                 assertClose(rectified, expected.y.map { $0 > 0 ? $0 : 0.2 * $0 }, "rectified forward \(label)")
             }
         }
+    }
+
+    private func geometry(
+        _ batch: Int, _ cin: Int, _ cout: Int, _ size: (Int, Int), kernel: (Int, Int),
+        stride: (Int, Int), padding: (Int, Int)
+    ) -> ConvGeometry {
+        ConvGeometry(
+            batch: batch, inChannels: cin, outChannels: cout, inHeight: size.0, inWidth: size.1,
+            outHeight: ConvGeometry.convolutionOutput(size.0, kernel: kernel.0, stride: stride.0, padding: padding.0),
+            outWidth: ConvGeometry.convolutionOutput(size.1, kernel: kernel.1, stride: stride.1, padding: padding.1),
+            kernel: kernel, stride: stride, padding: padding)
+    }
+
+    /// Random x, w and dy for the geometry.
+    private func operands(_ g: ConvGeometry, _ generator: inout SplitMix) -> ([Float], [Float], [Float]) {
+        func values(_ shape: [Int]) -> [Float] { (0..<shape.reduce(1, *)).map { _ in generator.nextFloat() } }
+        return (values(g.xShape), values(g.weightShape), values(g.yShape))
     }
 
     private func assertClose(_ got: [Float], _ want: [Double], _ label: String,

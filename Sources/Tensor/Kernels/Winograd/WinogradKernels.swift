@@ -20,10 +20,10 @@ enum WinogradKernels<F: WinogradForm> {
         chunking.run { images, scratch, wide in
             if panels {
                 let v = forwardPanels(t, x: x, images: images, scratch: scratch, wide: wide)
-                kernel.applyPacked(t, v, images: images, y: y, scratch: scratch, wide: wide)
+                kernel.apply(t, v, packed: true, images: images, y: y, scratch: scratch, wide: wide)
             } else {
                 let v = forwardOperand(t, x: x, images: images, scratch: scratch, wide: wide)
-                kernel.apply(t, v, images: images, y: y, scratch: scratch, wide: wide)
+                kernel.apply(t, v, packed: false, images: images, y: y, scratch: scratch, wide: wide)
             }
             if let slope = rectifierSlope {
                 let plane = g.outChannels * g.outPlane
@@ -81,7 +81,7 @@ enum WinogradKernels<F: WinogradForm> {
                                       beta: chunk == lo ? 0 : 1, threaded: wide)
                     }
                     if let kernel, let y = alsoForward?.y {
-                        kernel.apply(t, v, images: images, y: y, scratch: scratch, wide: wide)
+                        kernel.apply(t, v, packed: false, images: images, y: y, scratch: scratch, wide: wide)
                     }
                 }
                 let target = group == 0 ? dw : partials!.data + (group - 1) * size

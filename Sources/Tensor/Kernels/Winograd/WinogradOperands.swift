@@ -36,38 +36,26 @@ extension WinogradKernels {
                 }, step: 2)
         }
 
-        /// y of the chunk's images from its input transformed into packed panels.
-        func applyPacked(
-            _ t: WinogradTiling, _ v: UnsafePointer<Float>, images: Range<Int>,
-            y: UnsafeMutablePointer<Float>, scratch: ConvolutionScratch, wide: Bool
-        ) {
-            let g = t.g
-            let tiles = images.count * t.tilesPerImage, depth = 4 * g.inChannels
-            let mPlane = WinogradTransforms.planeStride(g.outChannels * tiles)
-            let vPlane = WinogradTransforms.planeStride(PackedRightLayout(k: depth, n: tiles).count)
-            let m = scratch.floats(3, count: F.planes * mPlane)
-            for p in 0..<F.planes {
-                PackedGEMM.multiplyPacked(lefts[p].packed!, m: g.outChannels, v + p * vPlane, n: tiles,
-                                          k: depth, into: m + p * mPlane, beta: 0, threaded: wide)
-            }
-            Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { r in
-                WinogradKernels.scatterOutput(t, m, images: images, part: r, y: y)
-            }
-        }
-
-        /// y of the chunk's images from its transformed input v.
+        /// y of the chunk's images from its transformed input v: packed panels
+        /// (`forwardPanels`), or V[p] [tiles, depth] planes (`forwardOperand`).
         func apply(
-            _ t: WinogradTiling, _ v: UnsafePointer<Float>, images: Range<Int>,
+            _ t: WinogradTiling, _ v: UnsafePointer<Float>, packed: Bool, images: Range<Int>,
             y: UnsafeMutablePointer<Float>, scratch: ConvolutionScratch, wide: Bool
         ) {
             let g = t.g
             let tiles = images.count * t.tilesPerImage, depth = 4 * g.inChannels
             let mPlane = WinogradTransforms.planeStride(g.outChannels * tiles)
-            let vPlane = WinogradTransforms.planeStride(tiles * depth)
+            let vPlane = WinogradTransforms.planeStride(
+                packed ? PackedRightLayout(k: depth, n: tiles).count : tiles * depth)
             let m = scratch.floats(3, count: F.planes * mPlane)
             for p in 0..<F.planes {
-                GEMM.multiply(lefts[p], v + p * vPlane, transposeB: true,
-                              into: m + p * mPlane, n: tiles, threaded: wide)
+                if packed {
+                    PackedGEMM.multiplyPacked(lefts[p].packed!, m: g.outChannels, v + p * vPlane, n: tiles,
+                                              k: depth, into: m + p * mPlane, beta: 0, threaded: wide)
+                } else {
+                    GEMM.multiply(lefts[p], v + p * vPlane, transposeB: true,
+                                  into: m + p * mPlane, n: tiles, threaded: wide)
+                }
             }
             Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { r in
                 WinogradKernels.scatterOutput(t, m, images: images, part: r, y: y)
@@ -269,36 +257,35 @@ extension WinogradKernels {
             let lanes = UnsafeMutableRawPointer(values).assumingMemoryBound(to: Float.self)
             WinogradLanes8.forEachGroup(range, perImage: perImage, channels: g.outChannels) { o, first in
                 let out = u + o * tiles
-                
-                    let count = min(8, range.upperBound - first)
-                    var cursor = TileCursor(first, perImage: perImage, columns: tw)
-                    for lane in 0..<8 {
-                        guard lane < count else {
-                            for i in 0..<(m * m) { lanes[i * 8 + lane] = 0 }
-                            continue
-                        }
-                        let n = cursor.image, h0 = m * cursor.row, w0 = m * cursor.column
-                        cursor.advance()
-                        let plane = dy + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane + h0 * ow + w0
-                        if h0 + m <= oh && w0 + m <= ow {
-                            for r in 0..<m { for c in 0..<m { lanes[(r * m + c) * 8 + lane] = plane[r * ow + c] } }
-                        } else {
-                            for r in 0..<m {
-                                for c in 0..<m {
-                                    lanes[(r * m + c) * 8 + lane] = h0 + r < oh && w0 + c < ow ? plane[r * ow + c] : 0
-                                }
+                let count = min(8, range.upperBound - first)
+                var cursor = TileCursor(first, perImage: perImage, columns: tw)
+                for lane in 0..<8 {
+                    guard lane < count else {
+                        for i in 0..<(m * m) { lanes[i * 8 + lane] = 0 }
+                        continue
+                    }
+                    let n = cursor.image, h0 = m * cursor.row, w0 = m * cursor.column
+                    cursor.advance()
+                    let plane = dy + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane + h0 * ow + w0
+                    if h0 + m <= oh && w0 + m <= ow {
+                        for r in 0..<m { for c in 0..<m { lanes[(r * m + c) * 8 + lane] = plane[r * ow + c] } }
+                    } else {
+                        for r in 0..<m {
+                            for c in 0..<m {
+                                lanes[(r * m + c) * 8 + lane] = h0 + r < oh && w0 + c < ow ? plane[r * ow + c] : 0
                             }
                         }
                     }
-                    let target = out + first
-                    WinogradTile<F>.gradient({ r, c in values[r * m + c] }) { p, value in
-                        if count == 8 {
-                            UnsafeMutableRawPointer(target + p * stride).storeBytes(of: value, as: Lanes.self)
-                        } else {
-                            for lane in 0..<count { target[p * stride + lane] = value[lane] }
-                        }
+                }
+                let target = out + first
+                WinogradTile<F>.gradient({ r, c in values[r * m + c] }) { p, value in
+                    if count == 8 {
+                        UnsafeMutableRawPointer(target + p * stride).storeBytes(of: value, as: Lanes.self)
+                    } else {
+                        for lane in 0..<count { target[p * stride + lane] = value[lane] }
                     }
                 }
+            }
         }
     }
 }

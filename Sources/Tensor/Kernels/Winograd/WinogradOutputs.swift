@@ -32,6 +32,22 @@ extension WinogradKernels {
             { u, c, value in outputs[u * F.m + c] = value })
     }
 
+    /// Aᵀ M A of eight tiles of both column parities, whose products start at even and odd,
+    /// into outputs[u·2m + 2u′ + parity] (parity 0 the one whose first column is even).
+    @inline(__always)
+    static func parityOutputs(
+        _ even: UnsafePointer<Float>, _ odd: UnsafePointer<Float>, stride: Int,
+        into outputs: UnsafeMutablePointer<Lanes>
+    ) {
+        let mm = F.m
+        WinogradTile<F>.output(
+            { p in UnsafeRawPointer(even + p * stride).loadUnaligned(as: Lanes.self) },
+            { u, v, value in outputs[u * 2 * mm + 2 * v] = value })
+        WinogradTile<F>.output(
+            { p in UnsafeRawPointer(odd + p * stride).loadUnaligned(as: Lanes.self) },
+            { u, v, value in outputs[u * 2 * mm + 2 * v + 1] = value })
+    }
+
     /// y of the chunk from the products M[p] [out, tiles]: Aᵀ M A on eight tiles at a time,
     /// each tile's outputs then stored where they lie in its image (dropping what lies outside
     /// a plane that does not divide into whole tiles).
@@ -72,24 +88,23 @@ extension WinogradKernels {
             let rowFloats = UnsafeRawPointer(rows).assumingMemoryBound(to: Float.self)
             WinogradLanes8.forEachGroup(range, perImage: perImage, channels: g.outChannels) { o, first in
                 let products = m + o * tiles
-                
-                    outputTiles(products + first, stride: stride, into: outputs)
-                    // Row u of each tile: its m outputs side by side (tile k's at k·m).
-                    for u in 0..<mm {
-                        WinogradLanes8.interleave(outputs + u * mm, count: mm, into: rows + u * mm)
-                    }
-                    var cursor = TileCursor(first, perImage: perImage, columns: tw)
-                    for lane in 0..<min(8, range.upperBound - first) {
-                        let n = cursor.image, h0 = mm * cursor.row, w0 = mm * cursor.column
-                        cursor.advance()
-                        let plane = y + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane + h0 * ow + w0
-                        let width = min(mm, ow - w0)
-                        for u in 0..<min(mm, oh - h0) {
-                            WinogradLanes8.copy(rowFloats + u * 8 * mm + lane * mm, count: width, full: mm,
-                                                into: plane + u * ow)
-                        }
+                outputTiles(products + first, stride: stride, into: outputs)
+                // Row u of each tile: its m outputs side by side (tile k's at k·m).
+                for u in 0..<mm {
+                    WinogradLanes8.interleave(outputs + u * mm, count: mm, into: rows + u * mm)
+                }
+                var cursor = TileCursor(first, perImage: perImage, columns: tw)
+                for lane in 0..<min(8, range.upperBound - first) {
+                    let n = cursor.image, h0 = mm * cursor.row, w0 = mm * cursor.column
+                    cursor.advance()
+                    let plane = y + ((images.lowerBound + n) * g.outChannels + o) * g.outPlane + h0 * ow + w0
+                    let width = min(mm, ow - w0)
+                    for u in 0..<min(mm, oh - h0) {
+                        WinogradLanes8.copy(rowFloats + u * 8 * mm + lane * mm, count: width, full: mm,
+                                            into: plane + u * ow)
                     }
                 }
+            }
         }
     }
 
@@ -124,12 +139,7 @@ extension WinogradKernels {
                         let even = m + evenParity * parityProducts + c * tiles + n * perImage
                         let odd = m + (1 - evenParity) * parityProducts + c * tiles + n * perImage
                         for first in Swift.stride(from: 0, to: perImage, by: 8) {
-                            WinogradTile<F>.output(
-                                { p in UnsafeRawPointer(even + first + p * stride).loadUnaligned(as: Lanes.self) },
-                                { u, v, value in outputs[u * 2 * mm + 2 * v] = value })
-                            WinogradTile<F>.output(
-                                { p in UnsafeRawPointer(odd + first + p * stride).loadUnaligned(as: Lanes.self) },
-                                { u, v, value in outputs[u * 2 * mm + 2 * v + 1] = value })
+                            parityOutputs(even + first, odd + first, stride: stride, into: outputs)
                             let top = plane + 2 * mm * (first / tw) * iw + 2 * mm * (first % tw)
                             for u in 0..<mm {
                                 WinogradLanes8.interleave(outputs + u * 2 * mm, count: 2 * mm, into: row)
@@ -153,30 +163,23 @@ extension WinogradKernels {
                 WinogradLanes8.forEachGroup(range, perImage: perImage, channels: g.inChannels) { c, first in
                     let even = m + evenParity * parityProducts + c * tiles
                     let odd = m + (1 - evenParity) * parityProducts + c * tiles
-                    
-                        // outputs[u][2v + parity]
-                        WinogradTile<F>.output(
-                            { p in UnsafeRawPointer(even + first + p * stride).loadUnaligned(as: Lanes.self) },
-                            { u, v, value in outputs[u * 2 * mm + 2 * v] = value })
-                        WinogradTile<F>.output(
-                            { p in UnsafeRawPointer(odd + first + p * stride).loadUnaligned(as: Lanes.self) },
-                            { u, v, value in outputs[u * 2 * mm + 2 * v + 1] = value })
-                        for u in 0..<mm {
-                            WinogradLanes8.interleave(outputs + u * 2 * mm, count: 2 * mm, into: rows + u * 2 * mm)
-                        }
-                        var cursor = TileCursor(first, perImage: perImage, columns: tw)
-                        for lane in 0..<min(8, range.upperBound - first) {
-                            let n = cursor.image, j0 = mm * cursor.row, i0 = mm * cursor.column
-                            cursor.advance()
-                            let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * g.inHeight * iw
-                                + (r0 + 2 * j0) * iw + s0 + 2 * i0
-                            let width = 2 * min(mm, columnsUsed - i0)
-                            for u in 0..<min(mm, rowsUsed - j0) {
-                                WinogradLanes8.copy(rowFloats + u * 16 * mm + lane * 2 * mm, count: width,
-                                                    full: 2 * mm, into: plane + 2 * u * iw)
-                            }
+                    parityOutputs(even + first, odd + first, stride: stride, into: outputs)
+                    for u in 0..<mm {
+                        WinogradLanes8.interleave(outputs + u * 2 * mm, count: 2 * mm, into: rows + u * 2 * mm)
+                    }
+                    var cursor = TileCursor(first, perImage: perImage, columns: tw)
+                    for lane in 0..<min(8, range.upperBound - first) {
+                        let n = cursor.image, j0 = mm * cursor.row, i0 = mm * cursor.column
+                        cursor.advance()
+                        let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * g.inHeight * iw
+                            + (r0 + 2 * j0) * iw + s0 + 2 * i0
+                        let width = 2 * min(mm, columnsUsed - i0)
+                        for u in 0..<min(mm, rowsUsed - j0) {
+                            WinogradLanes8.copy(rowFloats + u * 16 * mm + lane * 2 * mm, count: width,
+                                                full: 2 * mm, into: plane + 2 * u * iw)
                         }
                     }
+                }
             }
             return
         }
