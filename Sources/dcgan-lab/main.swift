@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Every subcommand, in the order `--help` lists them.
 let commands: [Command.Type] = [
@@ -37,6 +38,15 @@ guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else 
 guard let command = commands.first(where: { $0.spec.name == name }) else {
     Console.error("unknown command '\(name)'; run 'dcgan-lab --help' for the list")
     exit(2)
+}
+// Engine switches read from the environment: a misspelt value would silently fall back to
+// the default, so name it instead.
+for (variable, values) in [("DCGANLAB_CONVOLUTION", ConvolutionKernels.Algorithm.allCases.map(\.rawValue)),
+                           ("DCGANLAB_GEMM", ["packed", "blas"])] {
+    if let value = ProcessInfo.processInfo.environment[variable], !values.contains(value) {
+        Console.error("\(variable)=\(value) is not a choice: use one of \(values.joined(separator: ", ")), or unset it")
+        exit(2)
+    }
 }
 let rest = Array(arguments.dropFirst())
 if rest.contains("--help") || rest.contains("-h") {

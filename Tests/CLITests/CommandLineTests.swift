@@ -34,6 +34,12 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    func testMisspeltEngineSwitchIsNamed() throws {
+        let (status, _, err) = try run(["bench", "--case", "sgemm"], environment: ["DCGANLAB_CONVOLUTION": "winnograd"])
+        XCTAssertEqual(status, 2)
+        XCTAssertTrue(err.contains("DCGANLAB_CONVOLUTION=winnograd is not a choice: use one of winograd, unfold"), err)
+    }
+
     func testBadFilesFailWithTheirPath() throws {
         let dir = SharedData.temporaryDirectory("cli")
         let bogus = dir.appendingPathComponent("bogus.safetensors")
@@ -49,7 +55,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(fidErr.contains("holds no .png images"), fidErr)
     }
 
-    private func run(_ arguments: [String]) throws -> (Int32, String, String) {
+    private func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
         var binary: URL?
         for config in ["debug", "release"] {
             let url = SharedData.repositoryRoot.appendingPathComponent(".build/\(config)/dcgan-lab")
@@ -59,6 +65,9 @@ final class CommandLineTests: XCTestCase {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

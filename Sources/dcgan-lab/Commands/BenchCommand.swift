@@ -33,6 +33,9 @@ enum BenchCommand: Command {
         try ThreadOption.apply(arguments)
         let precision = try PrecisionOption.value(arguments) ?? .float32
         PrecisionOption.announce(precision)
+        if ConvolutionKernels.algorithm == .unfold {
+            Console.info("convolutions: unfolded everywhere (DCGANLAB_CONVOLUTION=unfold)")
+        }
         try GEMM.withPrecision(precision) { try measure(arguments) }
     }
 
