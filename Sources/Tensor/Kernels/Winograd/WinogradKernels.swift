@@ -70,7 +70,7 @@ enum WinogradKernels<F: WinogradForm> {
                     let uPlane = WinogradTransforms.planeStride(g.outChannels * tiles)
                     let vPlane = WinogradTransforms.planeStride(tiles * depth)
                     let u = scratch.floats(2, count: F.planes * uPlane)
-                    Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { r in
+                    WinogradLanes8.forEachPart(images: images.count, perImage: t.tilesPerImage, wide: wide) { r in
                         gradientTiles(t, dy: dy, images: images, part: r, into: u)
                     }
                     for p in 0..<F.planes {
@@ -179,7 +179,7 @@ enum WinogradKernels<F: WinogradForm> {
                                       into: products + p * mPlane, n: tiles, threaded: wide)
                     }
                 }
-                Engine.parallelFor(count, pieces: pieces) { r in
+                WinogradLanes8.forEachPart(images: count, perImage: tilesPerImage, wide: wide) { r in
                     scatterInputGradient(t, m, rowParity: bh, images: images, part: r, dx: dx)
                 }
             }

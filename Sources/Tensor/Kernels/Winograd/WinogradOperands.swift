@@ -57,7 +57,7 @@ extension WinogradKernels {
                                   into: m + p * mPlane, n: tiles, threaded: wide)
                 }
             }
-            Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { r in
+            WinogradLanes8.forEachPart(images: images.count, perImage: t.tilesPerImage, wide: wide) { r in
                 WinogradKernels.scatterOutput(t, m, images: images, part: r, y: y)
             }
         }

@@ -91,6 +91,20 @@ enum WinogradLanes8 {
         perImage % 8 == 0 && (columns % 8 == 0 || 8 % columns == 0)
     }
 
+    /// body(images) over `count` images, split over the threads when `wide` into parts whose
+    /// tiles make whole groups of eight (two images of 4 tiles, not one each with half-empty
+    /// vectors), else at once.
+    @inline(__always)
+    static func forEachPart(images count: Int, perImage: Int, wide: Bool, _ body: (Range<Int>) -> Void) {
+        guard wide else { return body(0..<count) }
+        var unit = 1
+        while unit * perImage % 8 != 0 && unit < 8 { unit += 1 }
+        let units = (count + unit - 1) / unit
+        Engine.parallelFor(units, pieces: units) { r in
+            body((r.lowerBound * unit)..<min(count, r.upperBound * unit))
+        }
+    }
+
     /// body(channel, first tile) for every group of eight tiles of `range` and every channel:
     /// image by image when an image's tiles make whole groups (each image's planes then
     /// written, and its products read, in one sweep), else channel by channel across images.
