@@ -121,6 +121,7 @@ enum WinogradF4: WinogradForm {
 
 /// What a transform runs on: a vector of channels or tiles, or one float.
 protocol WinogradLanes {
+    static var zero: Self { get }
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
     static func * (a: Self, b: Float) -> Self
@@ -131,15 +132,36 @@ extension SIMD8: WinogradLanes where Scalar == Float {}
 extension SIMD4: WinogradLanes where Scalar == Float {}
 extension Float: WinogradLanes {}
 
+/// A tile transform's intermediate rows: 25 lanes (F(4, 2)'s 5 × 5) in a local tuple, which
+/// the compiler keeps in registers or on the stack. `withUnsafeTemporaryAllocation` checked the
+/// stack at run time above 1 KiB (25 vectors of 16 floats) and then allocated on the heap, for
+/// every tile.
+struct WinogradScratch<L: WinogradLanes> {
+    private var rows: (L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L)
+
+    private init() {
+        let z = L.zero
+        rows = (z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z)
+    }
+
+    @inline(__always)
+    static func with<R>(_ body: (UnsafeMutablePointer<L>) -> R) -> R {
+        var scratch = WinogradScratch()
+        return withUnsafeMutablePointer(to: &scratch.rows) {
+            $0.withMemoryRebound(to: L.self, capacity: 25) { body($0) }
+        }
+    }
+}
+
 /// The 2-D transforms of one tile: the 1-D transform along rows, then along columns, through a
-/// scratch of at most α × α lanes.
+/// scratch of at most α × α lanes (`WinogradScratch`).
 enum WinogradTile<F: WinogradForm> {
     /// Bᵀ d B of the α × α window d(i, j); plane ξ·α + η to put.
     @inline(__always)
     static func data<L: WinogradLanes>(_ d: (Int, Int) -> L, _ put: (Int, L) -> Void) {
         let a = F.alpha
-        withUnsafeTemporaryAllocation(of: L.self, capacity: a * a) { rows in
-            for j in 0..<a { F.data({ d($0, j) }, { rows.initializeElement(at: $0 * a + j, to: $1) }) }
+        WinogradScratch<L>.with { rows in
+            for j in 0..<a { F.data({ d($0, j) }, { rows[$0 * a + j] = $1 }) }
             for xi in 0..<a { F.data({ rows[xi * a + $0] }, { put(xi * a + $0, $1) }) }
         }
     }
@@ -148,8 +170,8 @@ enum WinogradTile<F: WinogradForm> {
     @inline(__always)
     static func filter<L: WinogradLanes>(_ f: (Int, Int) -> L, _ put: (Int, L) -> Void) {
         let a = F.alpha
-        withUnsafeTemporaryAllocation(of: L.self, capacity: 2 * a) { rows in
-            for j in 0..<2 { F.filter({ f($0, j) }, { rows.initializeElement(at: $0 * 2 + j, to: $1) }) }
+        WinogradScratch<L>.with { rows in
+            for j in 0..<2 { F.filter({ f($0, j) }, { rows[$0 * 2 + j] = $1 }) }
             for xi in 0..<a { F.filter({ rows[xi * 2 + $0] }, { put(xi * a + $0, $1) }) }
         }
     }
@@ -158,8 +180,8 @@ enum WinogradTile<F: WinogradForm> {
     @inline(__always)
     static func output<L: WinogradLanes>(_ v: (Int) -> L, _ put: (Int, Int, L) -> Void) {
         let a = F.alpha, m = F.m
-        withUnsafeTemporaryAllocation(of: L.self, capacity: m * a) { rows in
-            for eta in 0..<a { F.output({ v($0 * a + eta) }, { rows.initializeElement(at: $0 * a + eta, to: $1) }) }
+        WinogradScratch<L>.with { rows in
+            for eta in 0..<a { F.output({ v($0 * a + eta) }, { rows[$0 * a + eta] = $1 }) }
             for u in 0..<m { F.output({ rows[u * a + $0] }, { put(u, $0, $1) }) }
         }
     }
@@ -168,8 +190,8 @@ enum WinogradTile<F: WinogradForm> {
     @inline(__always)
     static func gradient<L: WinogradLanes>(_ g: (Int, Int) -> L, _ put: (Int, L) -> Void) {
         let a = F.alpha, m = F.m
-        withUnsafeTemporaryAllocation(of: L.self, capacity: a * m) { rows in
-            for j in 0..<m { F.gradient({ g($0, j) }, { rows.initializeElement(at: $0 * m + j, to: $1) }) }
+        WinogradScratch<L>.with { rows in
+            for j in 0..<m { F.gradient({ g($0, j) }, { rows[$0 * m + j] = $1 }) }
             for xi in 0..<a { F.gradient({ rows[xi * m + $0] }, { put(xi * a + $0, $1) }) }
         }
     }
@@ -178,8 +200,8 @@ enum WinogradTile<F: WinogradForm> {
     @inline(__always)
     static func taps<L: WinogradLanes>(_ v: (Int) -> L, _ put: (Int, Int, L) -> Void) {
         let a = F.alpha
-        withUnsafeTemporaryAllocation(of: L.self, capacity: 2 * a) { rows in
-            for eta in 0..<a { F.taps({ v($0 * a + eta) }, { rows.initializeElement(at: $0 * a + eta, to: $1) }) }
+        WinogradScratch<L>.with { rows in
+            for eta in 0..<a { F.taps({ v($0 * a + eta) }, { rows[$0 * a + eta] = $1 }) }
             for u in 0..<2 { F.taps({ rows[u * a + $0] }, { put(u, $0, $1) }) }
         }
     }

@@ -4,6 +4,28 @@
 enum WinogradTransforms {
     typealias Vector = SIMD16<Float>
 
+    /// The first `count` (< 16) floats at p, zero-padded, into the vector at dst: 8-, 4- and
+    /// single-float moves. (A float loop was turned into calls of memcpy and memset for every
+    /// 7- or 14-float row, 3–4% of the 28×28 step.)
+    @inline(__always)
+    static func shortRow(_ p: UnsafePointer<Float>, count: Int, into dst: UnsafeMutablePointer<Vector>) {
+        dst.pointee = Vector()
+        let raw = UnsafeMutableRawPointer(dst), lane = raw.assumingMemoryBound(to: Float.self)
+        var i = 0
+        if count >= 8 {
+            raw.storeBytes(of: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            i = 8
+        }
+        if count - i >= 4 {
+            raw.storeBytes(of: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self),
+                           toByteOffset: 4 * i, as: SIMD4<Float>.self)
+            i += 4
+        }
+        if i < count { lane[i] = p[i] }
+        if i + 1 < count { lane[i + 1] = p[i + 1] }
+        if i + 2 < count { lane[i + 2] = p[i + 2] }
+    }
+
     /// Floats between consecutive planes of `size`: 64 more, so that the planes of one
     /// tile start in different cache sets. With plane sizes powers of two (256 tiles × 512
     /// depths) every tile's nine stores fell into one set, more than its ways, and the
@@ -51,11 +73,7 @@ enum WinogradTransforms {
                             if count == 16 {
                                 block[q] = UnsafeRawPointer(line).loadUnaligned(as: Vector.self)
                             } else {
-                                // A short row (7 or 14 wide): float by float, as a call to
-                                // memmove per row cost more than the copy.
-                                let lane = UnsafeMutableRawPointer(block + q).assumingMemoryBound(to: Float.self)
-                                for i in 0..<count { lane[i] = line[i] }
-                                for i in count..<16 { lane[i] = 0 }
+                                shortRow(line, count: count, into: block + q)
                             }
                         }
                         GEMMPacking.transpose16(block)
