@@ -121,6 +121,15 @@ extension WinogradKernels {
         let parityProducts = F.planes * stride
         let tw = t.columns.tiles, perImage = t.gradientTilesPerImage
         let range = (part.lowerBound * perImage)..<(part.upperBound * perImage)
+        // The first dx value of the cursor's tile in channel c (column offset s0), and the
+        // tile's first output row and column within the parity; advances the cursor.
+        @inline(__always)
+        func tileStart(_ cursor: inout TileCursor, _ c: Int, _ s0: Int) -> (UnsafeMutablePointer<Float>, Int, Int) {
+            let n = cursor.image, j0 = mm * cursor.row, i0 = mm * cursor.column
+            cursor.advance()
+            let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * g.inHeight * iw
+            return (plane + (r0 + 2 * j0) * iw + s0 + 2 * i0, j0, i0)
+        }
         let columnsUsed = t.columns.count(0)
         let whole = columnsUsed == mm * tw && t.columns.count(1) == mm * tw && rowsUsed == mm * t.rows.tiles
         if whole, WinogradLanes8.groups(columns: tw, perImage: perImage) {
@@ -169,10 +178,7 @@ extension WinogradKernels {
                     }
                     var cursor = TileCursor(first, perImage: perImage, columns: tw)
                     for lane in 0..<min(8, range.upperBound - first) {
-                        let n = cursor.image, j0 = mm * cursor.row, i0 = mm * cursor.column
-                        cursor.advance()
-                        let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * g.inHeight * iw
-                            + (r0 + 2 * j0) * iw + s0 + 2 * i0
+                        let (plane, j0, i0) = tileStart(&cursor, c, s0)
                         let width = 2 * min(mm, columnsUsed - i0)
                         for u in 0..<min(mm, rowsUsed - j0) {
                             WinogradLanes8.copy(rowFloats + u * 16 * mm + lane * 2 * mm, count: width,
@@ -195,10 +201,7 @@ extension WinogradKernels {
                         outputTiles(products + first, stride: stride, into: outputs)
                         var cursor = TileCursor(first, perImage: perImage, columns: tw)
                         for lane in 0..<min(8, range.upperBound - first) {
-                            let n = cursor.image, j0 = mm * cursor.row, i0 = mm * cursor.column
-                            cursor.advance()
-                            let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * g.inHeight * iw
-                                + (r0 + 2 * j0) * iw + s0 + 2 * i0
+                            let (plane, j0, i0) = tileStart(&cursor, c, s0)
                             if j0 + mm <= rowsUsed && i0 + mm <= columnsUsed {
                                 for u in 0..<mm {
                                     for v in 0..<mm { plane[2 * (u * iw + v)] = lanes[(u * mm + v) * 8 + lane] }
