@@ -32,7 +32,7 @@ public enum ConvolutionKernels {
     /// study's FID was measured with unfolding, so that mode keeps it.
     static func usesWinograd(_ g: ConvGeometry) -> Bool {
         algorithm == .winograd && GEMM.precision == .float32 && GEMM.backend == .packed
-            && WinogradTiling.applies(to: g)
+            && g.batch > 0 && WinogradTiling.applies(to: g)
     }
 
     /// y = conv(x, w), or with `rectifierSlope` y = leakyReLU(conv(x, w)): the rectifier is
