@@ -220,6 +220,12 @@ public enum ConvolutionKernels {
             }
         }
         guard let partials else { return }
+        addPartials(partials, groups: groups, size: size, into: dw)
+    }
+
+    /// dw += the weight-gradient groups' partials (groups 1 ..< groups, group 0 summed into dw
+    /// itself), in group order, so the sum does not depend on which thread took which group.
+    static func addPartials(_ partials: Tensor, groups: Int, size: Int, into dw: UnsafeMutablePointer<Float>) {
         Engine.parallelFor(size, grain: Pointwise.grain) { range in
             for group in 0..<(groups - 1) {
                 let src = partials.data + group * size

@@ -27,7 +27,7 @@ enum WinogradConvolution {
     /// 25 transformed weight matrices (13 MB for 128 → 256 channels) larger than the products
     /// they saved.
     static func usesF4(_ g: ConvGeometry) -> Bool {
-        return ((g.outHeight + 3) / 4) * ((g.outWidth + 3) / 4) >= 4
+        ((g.outHeight + 3) / 4) * ((g.outWidth + 3) / 4) >= 4
     }
 
     /// dw = conv_weight_grad(x, dy); with `alsoForward`, also y = conv(x, w).
@@ -57,10 +57,9 @@ enum WinogradConvolution {
 
     /// How a layer's batch is cut into chunks of images. A chunk's transformed operands and
     /// products stay within ~512 KiB where that leaves at least as many tiles as the products
-    /// have rows (and at least 128): the
-    /// transformed weights (planes × rows × depth) are read once per chunk, and on a deep layer
-    /// with few tiles per image (128 → 256 channels on 4 × 4 outputs) small chunks re-read
-    /// megabytes of them for a few columns each. When that leaves fewer than two chunks per
+    /// have rows (and at least 128): the transformed weights (planes × rows × depth) are read
+    /// once per chunk, and on a deep layer with few tiles per image (128 → 256 channels on
+    /// 4 × 4 outputs) small chunks re-read megabytes of them for a few columns each. When that leaves fewer than two chunks per
     /// thread, the chunks run one after another, each one's transforms and products split over
     /// the threads (wide).
     struct Chunking {

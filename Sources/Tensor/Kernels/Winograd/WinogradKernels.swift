@@ -90,12 +90,7 @@ enum WinogradKernels<F: WinogradForm> {
         }
         withExtendedLifetime(kernel) {}
         guard let partials else { return }
-        Engine.parallelFor(size, grain: Pointwise.grain) { range in
-            for group in 0..<(groups - 1) {
-                let src = partials.data + group * size
-                for i in range { dw[i] += src[i] }
-            }
-        }
+        ConvolutionKernels.addPartials(partials, groups: groups, size: size, into: dw)
     }
 
     /// Each parity (bh, bw) of the padded input is a 2-tap, stride-1 correlation of dy with the

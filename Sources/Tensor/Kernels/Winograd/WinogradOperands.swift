@@ -122,14 +122,12 @@ extension WinogradKernels {
         let planes = F.planes
         let layout = PackedRightLayout(k: phases * channels, n: totalTiles)
         withUnsafeTemporaryAllocation(of: Vector.self, capacity: planes * 16 + 32) { buffer in
+          withUnsafeTemporaryAllocation(of: Int.self, capacity: 16) { windows in
             let work = buffer.baseAddress!, block = work + planes * 16
-            var windows = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
             for j0 in Swift.stride(from: range.lowerBound, to: range.upperBound, by: 16) {
                 let count = min(16, range.upperBound - j0)
-                withUnsafeMutableBytes(of: &windows) { raw in
-                    let w = raw.bindMemory(to: Int.self)
-                    for q in 0..<count { w[q] = window(j0 + q) }
-                }
+                // The window offsets once per group, not once per channel block.
+                for q in 0..<count { windows[q] = window(j0 + q) }
                 for phase in 0..<phases {
                     let shift = phaseOffset(phase)
                     for c0 in Swift.stride(from: 0, to: channels, by: 16) {
@@ -138,8 +136,7 @@ extension WinogradKernels {
                                 for p in 0..<planes { work[p * 16 + q] = Vector() }
                                 continue
                             }
-                            let offset = withUnsafeBytes(of: &windows) { $0.bindMemory(to: Int.self)[q] }
-                            let start = base + offset + shift + c0
+                            let start = base + windows[q] + shift + c0
                             WinogradTile<F>.data(
                                 { i, j in UnsafeRawPointer(start + i * rowStep + j * columnStep).loadUnaligned(as: Vector.self) },
                                 { p, value in work[p * 16 + q] = value })
@@ -156,7 +153,21 @@ extension WinogradKernels {
                     }
                 }
             }
+          }
         }
+    }
+
+    /// Images `images` of x, zero-padded by the layer's padding and staged channels-last
+    /// (`t.stagedRows` × `t.stagedColumns` × channels each) for the forward-direction tiles.
+    static func stageInput(
+        _ t: WinogradTiling, x: UnsafePointer<Float>, images: Range<Int>, into staged: UnsafeMutablePointer<Float>
+    ) {
+        let g = t.g
+        WinogradTransforms.stageChannelsLast(
+            x + images.lowerBound * g.inChannels * g.inHeight * g.inWidth,
+            images: images.count, channels: g.inChannels, height: g.inHeight, width: g.inWidth,
+            rows: t.stagedRows, columns: t.stagedColumns, rowOrigin: -g.padHeight,
+            columnOrigin: -g.padWidth, into: staged)
     }
 
     /// The chunk's input transformed into packed right operands (see `writePanels`) for the
@@ -170,11 +181,8 @@ extension WinogradKernels {
         let tiles = images.count * t.tilesPerImage, perImage = t.tilesPerImage, tw = t.tileColumns
         let staged = scratch.floats(0, count: images.count * imageFloats)
         Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { part in
-            WinogradTransforms.stageChannelsLast(
-                x + (images.lowerBound + part.lowerBound) * cin * g.inHeight * g.inWidth,
-                images: part.count, channels: cin, height: g.inHeight, width: g.inWidth,
-                rows: rows, columns: columns, rowOrigin: -g.padHeight, columnOrigin: -g.padWidth,
-                into: staged + part.lowerBound * imageFloats)
+            stageInput(t, x: x, images: (images.lowerBound + part.lowerBound)..<(images.lowerBound + part.upperBound),
+                       into: staged + part.lowerBound * imageFloats)
         }
         let vPlane = WinogradTransforms.planeStride(PackedRightLayout(k: 4 * cin, n: tiles).count)
         let v = scratch.floats(1, count: F.planes * vPlane)
@@ -209,11 +217,8 @@ extension WinogradKernels {
         let rowFloats = columns * cin
         func transform(_ part: Range<Int>, _ own: ConvolutionScratch) {
             let staged = own.floats(0, count: part.count * rows * columns * cin)
-            WinogradTransforms.stageChannelsLast(
-                x + (images.lowerBound + part.lowerBound) * cin * g.inHeight * g.inWidth,
-                images: part.count, channels: cin, height: g.inHeight, width: g.inWidth,
-                rows: rows, columns: columns, rowOrigin: -g.padHeight, columnOrigin: -g.padWidth,
-                into: staged)
+            stageInput(t, x: x, images: (images.lowerBound + part.lowerBound)..<(images.lowerBound + part.upperBound),
+                       into: staged)
             for n in part {
                 let image = staged + (n - part.lowerBound) * rows * rowFloats
                 for ty in 0..<t.tileRows {

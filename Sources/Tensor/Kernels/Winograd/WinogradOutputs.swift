@@ -131,12 +131,14 @@ extension WinogradKernels {
             return (plane + (r0 + 2 * j0) * iw + s0 + 2 * i0, j0, i0)
         }
         let columnsUsed = t.columns.count(0)
+        // With both column parities together, row u of a tile is 2m consecutive columns: the
+        // parity whose first column is even at the even ones, starting at column s0.
+        let evenParity = (2 * t.columns.first(0) - g.padWidth) == 0 ? 0 : 1
+        let s0 = 2 * t.columns.first(evenParity) + evenParity - g.padWidth
         let whole = columnsUsed == mm * tw && t.columns.count(1) == mm * tw && rowsUsed == mm * t.rows.tiles
         if whole, WinogradLanes8.groups(columns: tw, perImage: perImage) {
             // Whole tiles, eight of them along one tile row or covering whole rows: each
             // output row of the group is one interleaved run per tile row, stored as vectors.
-            let evenParity = (2 * t.columns.first(0) - g.padWidth) == 0 ? 0 : 1
-            let s0 = 2 * t.columns.first(evenParity) + evenParity - g.padWidth
             let run = 2 * mm * min(tw, 8)
             withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 4 * mm * mm) { buffer in
                 let outputs = buffer.baseAddress!, row = outputs + 2 * mm * mm
@@ -162,10 +164,7 @@ extension WinogradKernels {
             return
         }
         if columnsUsed == t.columns.count(1) {
-            // Both column parities together: row u of a tile is then 2m consecutive columns,
-            // the parity whose first column is even at the even ones.
-            let evenParity = (2 * t.columns.first(0) - g.padWidth) == 0 ? 0 : 1
-            let s0 = 2 * t.columns.first(evenParity) + evenParity - g.padWidth
+            // Both column parities together, tile by tile (partial tiles clipped).
             withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 4 * mm * mm) { buffer in
                 let outputs = buffer.baseAddress!, rows = outputs + 2 * mm * mm
                 let rowFloats = UnsafeRawPointer(rows).assumingMemoryBound(to: Float.self)
