@@ -88,6 +88,8 @@ final class ClassifierTests: XCTestCase {
         // BLAS summation order (tolerance 1e-5 absolute on activations of order 1).
         let whole = FashionClassifier(network: classifier.network, batchSize: 256)
             .features(images: images, count: 7, side: 28)
+        // max() passes over NaN, so non-finite features are counted on their own.
+        XCTAssertEqual(whole.filter { !$0.isFinite }.count, 0, "non-finite features")
         let largest = zip(whole, first.features).map { abs($0 - $1) }.max()!
         XCTAssertLessThan(largest, 1e-5, "batch size changes features by \(largest)")
         XCTAssertEqual(
@@ -114,6 +116,7 @@ final class ClassifierTests: XCTestCase {
 
         let constant = [Float](repeating: 0.25, count: 64 * 64)
         AreaResize(from: 64, to: 28).resize(constant, into: &target, scratch: &scratch)
+        XCTAssertEqual(target.filter { !$0.isFinite }.count, 0, "non-finite pixels")
         let largest = target.map { abs($0 - 0.25) }.max()!
         XCTAssertLessThan(
             largest, 1e-6, "a constant image changed by \(largest) (tolerance 1e-6)")

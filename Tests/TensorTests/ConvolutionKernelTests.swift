@@ -1,4 +1,4 @@
-import Tensor
+@testable import Tensor
 import XCTest
 
 /// The chunked convolution kernels against direct loops over the definition, on batches that
@@ -85,6 +85,8 @@ final class ConvolutionKernelTests: XCTestCase {
         (2, 16, 16, (32, 4), (1, 1)),
         (2, 16, 16, (16, 16), (2, 2)),
         (3, 16, 17, (10, 13), (1, 1)),
+        (4, 16, 32, (14, 14), (1, 1)),
+        (3, 32, 16, (14, 10), (1, 1)),
     ]
 
     func testWinogradMatchesDirectLoopsAndUnfolding() {
@@ -113,10 +115,29 @@ final class ConvolutionKernelTests: XCTestCase {
                 // Same values by a different summation: close to unfolding, never equal bit for bit.
                 XCTAssertNotEqual(winograd.y.map(\.bitPattern), unfolded.y.map(\.bitPattern),
                                   "\(label) did not take the Winograd path")
+                XCTAssertNotEqual(winograd.dx.map(\.bitPattern), unfolded.dx.map(\.bitPattern),
+                                  "\(label): the input gradient did not take the Winograd path")
                 let rectified = Computed.rectified(g, x: x, w: w, slope: 0.2)
                 assertClose(rectified, expected.y.map { $0 > 0 ? $0 : 0.2 * $0 }, "rectified forward \(label)")
             }
         }
+    }
+
+    /// The input gradient's parities share dy's windows exactly where that costs no tiles:
+    /// 7 outputs per parity (14 × 14 inputs) in two 4-wide tiles either way, 8 (16 × 16) not.
+    func testInputGradientParitiesShareWindowsOnlyWithoutExtraTiles() {
+        func shares(_ size: (Int, Int), padding: (Int, Int) = (1, 1), m: Int = 4) -> Bool {
+            WinogradTiling(geometry(1, 16, 16, size, kernel: (4, 4), stride: (2, 2), padding: padding), m: m)
+                .sharesGradientWindows
+        }
+        XCTAssertTrue(shares((14, 14)))
+        XCTAssertTrue(shares((14, 10)))
+        XCTAssertTrue(shares((14, 14), m: 2))
+        XCTAssertFalse(shares((16, 16)))
+        XCTAssertFalse(shares((8, 8), m: 2))
+        XCTAssertFalse(shares((14, 16)))
+        XCTAssertEqual(WinogradTiling(geometry(1, 16, 16, (14, 14), kernel: (4, 4), stride: (2, 2),
+                                               padding: (1, 1)), m: 4).rows.tiles, 2)
     }
 
     private func geometry(
@@ -139,6 +160,8 @@ final class ConvolutionKernelTests: XCTestCase {
     private func assertClose(_ got: [Float], _ want: [Double], _ label: String,
                              file: StaticString = #filePath, line: UInt = #line) {
         let scale = max(1, want.map(abs).max() ?? 1)
+        // A value never written stays NaN, which max() would pass over.
+        XCTAssertEqual(got.filter { !$0.isFinite }.count, 0, "\(label): values not written", file: file, line: line)
         let worst = zip(got, want).map { abs(Double($0) - $1) }.max() ?? 0
         XCTAssertLessThan(worst, 1e-5 * scale, label, file: file, line: line)
     }

@@ -94,7 +94,9 @@ enum WinogradKernels<F: WinogradForm> {
     }
 
     /// Each parity (bh, bw) of the padded input is a 2-tap, stride-1 correlation of dy with the
-    /// flipped taps w[bh + 2(1 − a)][bw + 2(1 − a′)], computed as its own products.
+    /// flipped taps w[bh + 2(1 − a)][bw + 2(1 − a′)], computed as its own products. Where the
+    /// parities share their windows (`WinogradTiling.sharesGradientWindows`), dy is transformed
+    /// once and the four parities' products all read it.
     static func inputGradient(
         _ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         dx: UnsafeMutablePointer<Float>
@@ -112,7 +114,7 @@ enum WinogradKernels<F: WinogradForm> {
             tilesPerImage: tilesPerImage, rows: cin)
         let stagedRows = t.rows.staged, stagedColumns = t.columns.staged
         let stagedImage = stagedRows * stagedColumns * cout
-        let panels = cout % 16 == 0
+        let panels = cout % 16 == 0, shared = t.sharesGradientWindows
         chunking.run { images, scratch, wide in
             let count = images.count, tiles = count * tilesPerImage
             let staged = scratch.floats(0, count: count * stagedImage)
@@ -132,13 +134,14 @@ enum WinogradKernels<F: WinogradForm> {
             for bh in 0..<2 {
                 for bw in 0..<2 {
                     let phase = 2 * bh + bw
-                    let r0 = t.rows.first(bh) - 1 - t.rows.origin
-                    let s0 = t.columns.first(bw) - 1 - t.columns.origin
+                    let r0 = shared ? 0 : t.rows.first(bh) - 1 - t.rows.origin
+                    let s0 = shared ? 0 : t.columns.first(bw) - 1 - t.columns.origin
+                    let transformed = shared && phase > 0
                     let rowFloats = stagedColumns * cout
                     let products = m + bw * planes * mPlane
                     if panels {
                         let groups = (tiles + 15) / 16, tw = t.columns.tiles
-                        Engine.parallelFor(groups, pieces: wide ? groups : 1) { range in
+                        if !transformed { Engine.parallelFor(groups, pieces: wide ? groups : 1) { range in
                             writePanels(
                                 tiles: (range.lowerBound * 16)..<min(tiles, range.upperBound * 16),
                                 totalTiles: tiles, channels: cout, phases: 1,
@@ -148,7 +151,7 @@ enum WinogradKernels<F: WinogradForm> {
                                     return n * stagedImage + (row * stagedColumns + column) * cout
                                 },
                                 phaseOffset: { _ in 0 }, base: staged, rowStep: rowFloats, columnStep: cout, into: v, planeStride: panelPlane)
-                        }
+                        } }
                         for p in 0..<planes {
                             PackedGEMM.multiplyPacked(lefts[phase * planes + p].packed!, m: cin, v + p * panelPlane,
                                                       n: tiles, k: cout, into: products + p * mPlane,
@@ -156,7 +159,7 @@ enum WinogradKernels<F: WinogradForm> {
                         }
                         continue
                     }
-                    Engine.parallelFor(count, pieces: pieces) { r in
+                    if !transformed { Engine.parallelFor(count, pieces: pieces) { r in
                         for n in r {
                             for ty in 0..<t.rows.tiles {
                                 for tx in 0..<t.columns.tiles {
@@ -168,14 +171,18 @@ enum WinogradKernels<F: WinogradForm> {
                                 }
                             }
                         }
-                    }
+                    } }
                     for p in 0..<planes {
                         GEMM.multiply(lefts[phase * planes + p], v + p * vPlane, transposeB: true,
                                       into: products + p * mPlane, n: tiles, threaded: wide)
                     }
                 }
                 WinogradLanes8.forEachPart(images: count, perImage: tilesPerImage, wide: wide) { r in
-                    scatterInputGradient(t, m, rowParity: bh, images: images, part: r, dx: dx)
+                    if shared {
+                        scatterSharedInputGradient(t, m, rowParity: bh, images: images, part: r, dx: dx)
+                    } else {
+                        scatterInputGradient(t, m, rowParity: bh, images: images, part: r, dx: dx)
+                    }
                 }
             }
         }

@@ -220,6 +220,47 @@ extension WinogradKernels {
     }
 }
 
+extension WinogradKernels {
+    /// The dx rows of row parity bh when the parities share their windows: tile (ty, tx) of
+    /// either parity covers the 2m × 2m block of dx whose top left is (top + 2m·ty, left + 2m·tx),
+    /// top and left the dx row and column of padded index 2(origin + 1), parity b at offset b.
+    /// The blocks along the edges reach one row or column past dx on either side, clipped here.
+    static func scatterSharedInputGradient(
+        _ t: WinogradTiling, _ m: UnsafePointer<Float>, rowParity bh: Int, images: Range<Int>,
+        part: Range<Int>, dx: UnsafeMutablePointer<Float>
+    ) {
+        let g = t.g, mm = F.m, tiles = images.count * t.gradientTilesPerImage
+        let ih = g.inHeight, iw = g.inWidth, stride = WinogradTransforms.planeStride(g.inChannels * tiles)
+        let tw = t.columns.tiles, perImage = t.gradientTilesPerImage
+        let range = (part.lowerBound * perImage)..<(part.upperBound * perImage)
+        let top = 2 * (t.rows.origin + 1) + bh - g.padHeight, left = 2 * (t.columns.origin + 1) - g.padWidth
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 4 * mm * mm) { buffer in
+            let outputs = buffer.baseAddress!, rows = outputs + 2 * mm * mm
+            let rowFloats = UnsafeRawPointer(rows).assumingMemoryBound(to: Float.self)
+            WinogradLanes8.forEachGroup(range, perImage: perImage, channels: g.inChannels) { c, first in
+                let even = m + c * tiles, odd = even + F.planes * stride
+                parityOutputs(even + first, odd + first, stride: stride, into: outputs)
+                for u in 0..<mm {
+                    WinogradLanes8.interleave(outputs + u * 2 * mm, count: 2 * mm, into: rows + u * 2 * mm)
+                }
+                var cursor = TileCursor(first, perImage: perImage, columns: tw)
+                for lane in 0..<min(8, range.upperBound - first) {
+                    let n = cursor.image, row0 = top + 2 * mm * cursor.row, column = left + 2 * mm * cursor.column
+                    cursor.advance()
+                    let c0 = max(0, column), c1 = min(iw, column + 2 * mm)
+                    let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * ih * iw
+                    for u in 0..<mm {
+                        let row = row0 + 2 * u
+                        guard row >= 0 && row < ih && c1 > c0 else { continue }
+                        WinogradLanes8.copy(rowFloats + u * 16 * mm + lane * 2 * mm + (c0 - column),
+                                            count: c1 - c0, full: 2 * mm, into: plane + row * iw + c0)
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The image, tile row and tile column of consecutive tiles, advanced without divisions.
 struct TileCursor {
     let perImage: Int, columns: Int

@@ -22,6 +22,9 @@ struct WinogradTiling: Sendable {
     var tilesPerImage: Int { tileRows * tileColumns }
     /// Tiles of one image in each parity plane of the input gradient.
     var gradientTilesPerImage: Int { rows.tiles * columns.tiles }
+    /// Whether the input gradient's four parities read the same dy windows (`GradientAxis.shared`
+    /// on both axes), so that dy is transformed once for all four instead of once per parity.
+    var sharesGradientWindows: Bool { rows.shared && columns.shared }
 
     init(_ g: ConvGeometry, m: Int) {
         self.g = g
@@ -57,6 +60,12 @@ struct WinogradTiling: Sendable {
         let origin: Int
         /// Staged rows/columns of dy: every window of both parities.
         let staged: Int
+        /// Whether tiles starting at j = origin + 1 + m·t for both parities need no more tiles
+        /// than `tiles`: both parities then read the windows dy[origin + m·t ...], and the parity
+        /// whose outputs start one later drops its tiles' first output. True when the planes do
+        /// not divide into whole tiles (7 outputs per parity: windows at −1 and 3 for both),
+        /// false when they do (8: the later parity would need a third tile).
+        let shared: Bool
 
         init(input: Int, padding p: Int, m: Int) {
             func first(_ b: Int) -> Int { (p - b + 1) / 2 }
@@ -66,6 +75,8 @@ struct WinogradTiling: Sendable {
             tiles = (max(count(0), count(1)) + m - 1) / m
             origin = min(first(0), first(1)) - 1
             staged = max(first(0), first(1)) + m * tiles - origin
+            let end = max(first(0) + count(0), first(1) + count(1))
+            shared = (end - origin - 1 + m - 1) / m == tiles
         }
 
         func first(_ b: Int) -> Int { b == 0 ? first.0 : first.1 }

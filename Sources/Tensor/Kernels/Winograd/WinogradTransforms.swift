@@ -210,6 +210,18 @@ enum WinogradLanes8 {
             default: break
             }
         }
-        for i in 0..<count { dst[i] = src[i] }
+        // A partial run (a tile clipped at a plane's edge) in moves of 4, 2 and 1 floats.
+        var i = 0
+        if count - i >= 4 {
+            UnsafeMutableRawPointer(dst).storeBytes(
+                of: UnsafeRawPointer(src).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+            i = 4
+        }
+        if count - i >= 2 {
+            UnsafeMutableRawPointer(dst + i).storeBytes(
+                of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD2<Float>.self), as: SIMD2<Float>.self)
+            i += 2
+        }
+        while i < count { dst[i] = src[i]; i += 1 }
     }
 }
