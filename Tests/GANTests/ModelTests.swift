@@ -58,5 +58,6 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(status.state, .diverged)
         XCTAssertTrue(status.message.contains("iteration 1"), status.message)
         XCTAssertEqual(RunDirectory(out).readStatus()?.state, .diverged)
+        XCTAssertEqual(RunDirectory(out).readStatus()?.convolutions, ConvolutionKernels.algorithm.rawValue)
     }
 }

@@ -80,7 +80,7 @@ enum Fixture {
             bestVariant: "baseline",
             environment: EnvironmentRecord(
                 tool: "dcgan-lab 0.1", swiftVersion: "6.3.1", machine: "test x86_64", cores: 2,
-                threads: 2, started: "2026-01-01T00:00:00Z", wallSeconds: 250,
+                threads: 2, convolutions: "winograd", started: "2026-01-01T00:00:00Z", wallSeconds: 250,
                 command: "dcgan-lab study --preset quick --seeds \(seeds.count)"))
     }
 

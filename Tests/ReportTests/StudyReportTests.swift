@@ -25,7 +25,7 @@ final class StudyReportTests: XCTestCase {
         let markdown = try String(contentsOf: directory.appendingPathComponent("report.md"))
         for text in ["<b>baseline</b>", "<b>dropout</b>", "FID (FMNIST-CNN)",
                      "n = 500 vs 1,000", "best by FID", "1 diverged",
-                     "best variant is the baseline itself"] {
+                     "best variant is the baseline itself", "winograd (DCGANLAB_CONVOLUTION)"] {
             XCTAssertTrue(html.contains(text), "report.html lacks \"\(text)\"")
         }
         XCTAssertTrue(markdown.contains("| **dropout**"), "report.md lacks the dropout row")

@@ -61,4 +61,8 @@ public struct RunStatus: Codable, Equatable, Sendable {
     public var trainingSeconds: Double
     /// Threads the run used (results are reproducible for a given count).
     public var threads: Int
+    /// How the convolutions were computed (`winograd` or `unfold`, from DCGANLAB_CONVOLUTION):
+    /// like the thread count, it decides the exact numbers. Absent from status files written
+    /// before it was recorded.
+    public var convolutions: String?
 }

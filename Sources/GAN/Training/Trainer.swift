@@ -50,7 +50,8 @@ public final class Trainer {
         state = TrainingState(epoch: 0, iteration: 0, dataStream: RandomStream(seed: seed, purpose: "data-order"),
                               noiseStream: RandomStream(seed: seed, purpose: "noise"))
         status = RunStatus(state: .running, epochsCompleted: 0, iterations: 0, message: "",
-                           trainingSeconds: 0, threads: Engine.threads)
+                           trainingSeconds: 0, threads: Engine.threads,
+                           convolutions: ConvolutionKernels.algorithm.rawValue)
         try prepareDirectory(resume: resume)
     }
 
@@ -84,6 +85,7 @@ public final class Trainer {
             state = try Checkpoint.read(directory.checkpoint(epoch: epoch), into: pair)
             status = directory.readStatus() ?? status
             status.threads = Engine.threads
+            status.convolutions = ConvolutionKernels.algorithm.rawValue
             try TrainingHistory.truncate(directory.history, toIteration: state.iteration)
         } else {
             try? FileManager.default.removeItem(at: directory.history)

@@ -48,6 +48,7 @@ struct MethodsSection {
                 [["Swift"], [.text(env.swiftVersion)]],
                 [["machine"], [.text(env.machine)]],
                 [["cores / threads"], [.text("\(env.cores) / \(env.threads)")]],
+                [["convolutions"], [.text(env.convolutions.map { "\($0) (DCGANLAB_CONVOLUTION)" } ?? "not recorded")]],
                 [["started"], [.text(env.started)]],
                 [["wall time"], [.text(StudyFormat.duration(env.wallSeconds))]],
             ]),

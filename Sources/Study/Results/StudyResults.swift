@@ -165,6 +165,9 @@ public struct EnvironmentRecord: Codable, Sendable {
     public var machine: String
     public var cores: Int
     public var threads: Int
+    /// How the convolutions were computed (`winograd` or `unfold`); absent in studies from
+    /// before it was recorded.
+    public var convolutions: String?
     public var started: String
     public var wallSeconds: Double
     public var command: String

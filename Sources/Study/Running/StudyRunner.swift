@@ -176,6 +176,7 @@ extension EnvironmentRecord {
         return EnvironmentRecord(
             tool: "dcgan-lab \(DCGANLabVersion.current)", swiftVersion: swift, machine: "\(cpu) (\(machine))",
             cores: ProcessInfo.processInfo.activeProcessorCount, threads: Engine.threads,
+            convolutions: ConvolutionKernels.algorithm.rawValue,
             started: ISO8601DateFormatter().string(from: started),
             wallSeconds: Date().timeIntervalSince(started), command: command)
     }

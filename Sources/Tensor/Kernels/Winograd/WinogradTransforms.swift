@@ -50,6 +50,11 @@ enum WinogradTransforms {
         defer { block.deallocate() }
         let vectorChannels = channels / 16 * 16
         let r0 = max(0, -rowOrigin), r1 = max(r0, min(rows, height - rowOrigin))
+        // A short row is read as a whole vector where those 16 floats lie inside the source:
+        // its lanes past the row become the block's columns past `count`, which are not
+        // stored. (Assembled from 8-, 4- and 1-float moves, it was then loaded as one vector,
+        // a load that cannot be forwarded from the smaller stores.)
+        let end = src + images * channels * height * width
         for n in 0..<images {
             let image = p + n * rows * rowFloats
             // Zeros around the source: whole rows above and below, columns left and right.
@@ -70,7 +75,7 @@ enum WinogradTransforms {
                         let count = min(16, s1 - sb)
                         for q in 0..<16 {
                             let line = planes + (q * height + r) * width + sb
-                            if count == 16 {
+                            if count == 16 || line + 16 <= end {
                                 block[q] = UnsafeRawPointer(line).loadUnaligned(as: Vector.self)
                             } else {
                                 shortRow(line, count: count, into: block + q)
