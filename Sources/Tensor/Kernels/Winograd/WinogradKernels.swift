@@ -117,19 +117,28 @@ enum WinogradKernels<F: WinogradForm> {
         let panels = cout % 16 == 0, shared = t.sharesGradientWindows
         chunking.run { images, scratch, wide in
             let count = images.count, tiles = count * tilesPerImage
-            let staged = scratch.floats(0, count: count * stagedImage)
             let vPlane = WinogradTransforms.planeStride(tiles * cout)
             let panelPlane = WinogradTransforms.planeStride(PackedRightLayout(k: cout, n: tiles).count)
             let mPlane = WinogradTransforms.planeStride(cin * tiles)
             let v = scratch.floats(1, count: planes * max(vPlane, panelPlane))
             let m = scratch.floats(2, count: 2 * planes * mPlane)
             let pieces = wide ? count : 1
-            Engine.parallelFor(count, pieces: pieces) { r in
+            // dy's images (from `first` in the chunk) staged channels-last.
+            func stage(_ r: Range<Int>, into staged: UnsafeMutablePointer<Float>) {
                 WinogradTransforms.stageChannelsLast(
                     dy + (images.lowerBound + r.lowerBound) * cout * g.outPlane, images: r.count,
                     channels: cout, height: g.outHeight, width: g.outWidth, rows: stagedRows,
                     columns: stagedColumns, rowOrigin: t.rows.origin, columnOrigin: t.columns.origin,
-                    into: staged + r.lowerBound * stagedImage)
+                    into: staged)
+            }
+            // With shared windows and packed panels dy is read once, a block at a time
+            // (`forEachStagedBlock`); otherwise the four parities read the whole chunk staged.
+            let blocked = shared && panels
+            let staged = blocked ? nil : scratch.floats(0, count: count * stagedImage)
+            if let staged {
+                Engine.parallelFor(count, pieces: pieces) { r in
+                    stage(r, into: staged + r.lowerBound * stagedImage)
+                }
             }
             for bh in 0..<2 {
                 for bw in 0..<2 {
@@ -140,18 +149,32 @@ enum WinogradKernels<F: WinogradForm> {
                     let rowFloats = stagedColumns * cout
                     let products = m + bw * planes * mPlane
                     if panels {
-                        let groups = (tiles + 15) / 16, tw = t.columns.tiles
-                        if !transformed { Engine.parallelFor(groups, pieces: wide ? groups : 1) { range in
+                        let tw = t.columns.tiles
+                        // Tiles `range` into the panels from images staged from `first` on.
+                        func panels(_ range: Range<Int>, first: Int, _ staged: UnsafePointer<Float>) {
                             writePanels(
-                                tiles: (range.lowerBound * 16)..<min(tiles, range.upperBound * 16),
-                                totalTiles: tiles, channels: cout, phases: 1,
+                                tiles: range, totalTiles: tiles, channels: cout, phases: 1,
                                 window: { tile in
-                                    let n = tile / tilesPerImage, rest = tile % tilesPerImage
+                                    let n = tile / tilesPerImage - first, rest = tile % tilesPerImage
                                     let row = r0 + F.m * (rest / tw), column = s0 + F.m * (rest % tw)
                                     return n * stagedImage + (row * stagedColumns + column) * cout
                                 },
                                 phaseOffset: { _ in 0 }, base: staged, rowStep: rowFloats, columnStep: cout, into: v, planeStride: panelPlane)
-                        } }
+                        }
+                        if blocked && !transformed {
+                            forEachStagedBlock(
+                                images: count, perImage: tilesPerImage, imageFloats: stagedImage, scratch: scratch,
+                                wide: wide, stage: stage
+                            ) { block, staged in
+                                panels((block.lowerBound * tilesPerImage)..<(block.upperBound * tilesPerImage),
+                                       first: block.lowerBound, staged)
+                            }
+                        } else if let staged, !transformed {
+                            let groups = (tiles + 15) / 16
+                            Engine.parallelFor(groups, pieces: wide ? groups : 1) { range in
+                                panels((range.lowerBound * 16)..<min(tiles, range.upperBound * 16), first: 0, staged)
+                            }
+                        }
                         for p in 0..<planes {
                             PackedGEMM.multiplyPacked(lefts[phase * planes + p].packed!, m: cin, v + p * panelPlane,
                                                       n: tiles, k: cout, into: products + p * mPlane,
@@ -159,7 +182,7 @@ enum WinogradKernels<F: WinogradForm> {
                         }
                         continue
                     }
-                    if !transformed { Engine.parallelFor(count, pieces: pieces) { r in
+                    if let staged, !transformed { Engine.parallelFor(count, pieces: pieces) { r in
                         for n in r {
                             for ty in 0..<t.rows.tiles {
                                 for tx in 0..<t.columns.tiles {

@@ -170,8 +170,37 @@ extension WinogradKernels {
             columnOrigin: -g.padWidth, into: staged)
     }
 
+    /// body(images, staged) for the chunk's images a block at a time, the fewest whose tiles
+    /// make whole groups of 16: `stage` puts a block's images channels-last into `staged`
+    /// (slot 0 of the thread's scratch), which body then transforms while it is in L2.
+    /// (Staging a whole chunk first, megabytes, sent every staged line out to memory and
+    /// back.) Wide: blocks over the threads, each on its own scratch.
+    static func forEachStagedBlock(
+        images count: Int, perImage: Int, imageFloats: Int, scratch: ConvolutionScratch, wide: Bool,
+        stage: (Range<Int>, UnsafeMutablePointer<Float>) -> Void,
+        _ body: (Range<Int>, UnsafePointer<Float>) -> Void
+    ) {
+        var unit = 1
+        while unit * perImage % 16 != 0 { unit += 1 }
+        let blocks = (count + unit - 1) / unit
+        func run(_ range: Range<Int>, _ own: ConvolutionScratch) {
+            let staged = own.floats(0, count: unit * imageFloats)
+            for block in range {
+                let images = (block * unit)..<min(count, (block + 1) * unit)
+                stage(images, staged)
+                body(images, staged)
+            }
+        }
+        guard wide, blocks > 1 else { return run(0..<blocks, scratch) }
+        Engine.parallelFor(blocks, pieces: blocks) { range in
+            let own = ConvolutionScratch.take()
+            defer { ConvolutionScratch.give(own) }
+            run(range, own)
+        }
+    }
+
     /// The chunk's input transformed into packed right operands (see `writePanels`) for the
-    /// forward products alone: staged channels-last into scratch slot 0, V in slot 1.
+    /// forward products alone, in V (scratch slot 1).
     static func forwardPanels(
         _ t: WinogradTiling, x: UnsafePointer<Float>, images: Range<Int>,
         scratch: ConvolutionScratch, wide: Bool
@@ -179,20 +208,20 @@ extension WinogradKernels {
         let g = t.g, cin = g.inChannels, m = F.m
         let rows = t.stagedRows, columns = t.stagedColumns, imageFloats = rows * columns * cin
         let tiles = images.count * t.tilesPerImage, perImage = t.tilesPerImage, tw = t.tileColumns
-        let staged = scratch.floats(0, count: images.count * imageFloats)
-        Engine.parallelFor(images.count, pieces: wide ? images.count : 1) { part in
-            stageInput(t, x: x, images: (images.lowerBound + part.lowerBound)..<(images.lowerBound + part.upperBound),
-                       into: staged + part.lowerBound * imageFloats)
-        }
         let vPlane = WinogradTransforms.planeStride(PackedRightLayout(k: 4 * cin, n: tiles).count)
         let v = scratch.floats(1, count: F.planes * vPlane)
-        let groups = (tiles + 15) / 16
-        Engine.parallelFor(groups, pieces: wide ? groups : 1) { range in
+        forEachStagedBlock(
+            images: images.count, perImage: perImage, imageFloats: imageFloats, scratch: scratch, wide: wide,
+            stage: { block, staged in
+                stageInput(t, x: x, images: (images.lowerBound + block.lowerBound)..<(images.lowerBound + block.upperBound),
+                           into: staged)
+            }
+        ) { block, staged in
             writePanels(
-                tiles: (range.lowerBound * 16)..<min(tiles, range.upperBound * 16), totalTiles: tiles,
+                tiles: (block.lowerBound * perImage)..<(block.upperBound * perImage), totalTiles: tiles,
                 channels: cin, phases: 4,
                 window: { tile in
-                    let n = tile / perImage, rest = tile % perImage
+                    let n = tile / perImage - block.lowerBound, rest = tile % perImage
                     let row = 2 * m * (rest / tw), column = 2 * m * (rest % tw)
                     return n * imageFloats + (row * columns + column) * cin
                 },

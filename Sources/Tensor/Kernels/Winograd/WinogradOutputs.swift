@@ -243,18 +243,28 @@ extension WinogradKernels {
                 for u in 0..<mm {
                     WinogradLanes8.interleave(outputs + u * 2 * mm, count: 2 * mm, into: rows + u * 2 * mm)
                 }
+                // Lanes of consecutive tiles along one tile row are consecutive columns of dx
+                // after the interleave: each such run is copied as one span per row.
                 var cursor = TileCursor(first, perImage: perImage, columns: tw)
-                for lane in 0..<min(8, range.upperBound - first) {
-                    let n = cursor.image, row0 = top + 2 * mm * cursor.row, column = left + 2 * mm * cursor.column
+                let lanes = min(8, range.upperBound - first)
+                var lane = 0
+                while lane < lanes {
+                    let n = cursor.image, ty = cursor.row, column = left + 2 * mm * cursor.column
+                    var end = lane + 1
                     cursor.advance()
-                    let c0 = max(0, column), c1 = min(iw, column + 2 * mm)
+                    while end < lanes && cursor.column > 0 && cursor.row == ty && cursor.image == n {
+                        end += 1
+                        cursor.advance()
+                    }
+                    let c0 = max(0, column), c1 = min(iw, column + 2 * mm * (end - lane))
                     let plane = dx + ((images.lowerBound + n) * g.inChannels + c) * ih * iw
                     for u in 0..<mm {
-                        let row = row0 + 2 * u
+                        let row = top + 2 * mm * ty + 2 * u
                         guard row >= 0 && row < ih && c1 > c0 else { continue }
-                        WinogradLanes8.copy(rowFloats + u * 16 * mm + lane * 2 * mm + (c0 - column),
-                                            count: c1 - c0, full: 2 * mm, into: plane + row * iw + c0)
+                        WinogradLanes8.copySpan(rowFloats + u * 16 * mm + lane * 2 * mm + (c0 - column),
+                                                count: c1 - c0, into: plane + row * iw + c0)
                     }
+                    lane = end
                 }
             }
         }

@@ -200,6 +200,23 @@ enum WinogradLanes8 {
         }
     }
 
+    /// Copies `count` floats from src to dst in moves of 16, 8, 4, 2 and 1 floats.
+    @inline(__always)
+    static func copySpan(_ src: UnsafePointer<Float>, count: Int, into dst: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while count - i >= 16 {
+            UnsafeMutableRawPointer(dst + i).storeBytes(
+                of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+            i += 16
+        }
+        if count - i >= 8 {
+            UnsafeMutableRawPointer(dst + i).storeBytes(
+                of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            i += 8
+        }
+        copy(src + i, count: count - i, full: 8, into: dst + i)
+    }
+
     /// Copies `count` floats (at most `full`: 2, 4 or 8) from src to dst, as one vector when
     /// all `full` are wanted.
     @inline(__always)
