@@ -57,6 +57,9 @@ enum WinogradKernels<F: WinogradForm> {
         let size = g.outChannels * g.patchSize
         let partials = groups > 1 ? Tensor(uninitialized: [groups - 1, size]) : nil
         let productPlane = WinogradTransforms.planeStride(g.outChannels * depth)
+        // Operands written packed for the products (`packedChunk`) where the input's channels
+        // make whole panel runs; else plain, packed by the products themselves.
+        let packed = g.inChannels % 16 == 0
         Engine.parallelFor(groups, pieces: groups) { range in
             let scratch = ConvolutionScratch.take()
             defer { ConvolutionScratch.give(scratch) }
@@ -66,6 +69,15 @@ enum WinogradKernels<F: WinogradForm> {
                 for chunk in lo..<hi {
                     let images = chunking.images(chunk), wide = chunking.wide
                     let tiles = images.count * t.tilesPerImage
+                    if packed {
+                        packedChunk(t, x: x, dy: dy, images: images, wide: wide, beta: chunk == lo ? 0 : 1,
+                                    products: products, productPlane: productPlane, scratch: scratch)
+                        if let kernel, let y = alsoForward?.y {
+                            let v = forwardPanels(t, x: x, images: images, scratch: scratch, wide: wide)
+                            kernel.apply(t, v, packed: true, images: images, y: y, scratch: scratch, wide: wide)
+                        }
+                        continue
+                    }
                     let v = forwardOperand(t, x: x, images: images, scratch: scratch, wide: wide)
                     let uPlane = WinogradTransforms.planeStride(g.outChannels * tiles)
                     let vPlane = WinogradTransforms.planeStride(tiles * depth)
@@ -91,6 +103,28 @@ enum WinogradKernels<F: WinogradForm> {
         withExtendedLifetime(kernel) {}
         guard let partials else { return }
         ConvolutionKernels.addPartials(partials, groups: groups, size: size, into: dw)
+    }
+
+    /// One chunk's products of the weight gradient, M[p] = Ũ[p] · V[p] (+ M[p] when beta is 1),
+    /// from operands transformed straight into the packed layouts (`gradientPanels`,
+    /// `forwardOperand(packed:)`): scratch slots 1 and 2.
+    static func packedChunk(
+        _ t: WinogradTiling, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, images: Range<Int>,
+        wide: Bool, beta: Float, products: UnsafeMutablePointer<Float>, productPlane: Int,
+        scratch: ConvolutionScratch
+    ) {
+        let g = t.g, depth = 4 * g.inChannels, tiles = images.count * t.tilesPerImage
+        let v = forwardOperand(t, x: x, images: images, scratch: scratch, wide: wide, packed: true)
+        let vPlane = WinogradTransforms.planeStride(PackedRightLayout(k: tiles, n: depth).count)
+        let uPlane = WinogradTransforms.planeStride(PackedGEMM.packedLeftCount(m: g.outChannels, k: tiles))
+        let u = scratch.floats(2, count: F.planes * uPlane)
+        WinogradLanes8.forEachPart(images: images.count, perImage: t.tilesPerImage, wide: wide) { r in
+            gradientPanels(t, dy: dy, images: images, part: r, into: u, planeStride: uPlane)
+        }
+        for p in 0..<F.planes {
+            PackedGEMM.multiplyPacked(u + p * uPlane, m: g.outChannels, v + p * vPlane, n: depth, k: tiles,
+                                      into: products + p * productPlane, beta: beta, threaded: wide)
+        }
     }
 
     /// Each parity (bh, bw) of the padded input is a 2-tap, stride-1 correlation of dy with the

@@ -232,32 +232,42 @@ extension WinogradKernels {
     }
 
     /// The chunk's input staged channels-last and transformed: V[p] [tiles, 4·in] with depth
-    /// index (phase, channel), in scratch slot 1. Wide: images over the threads, each staging
-    /// into its own scratch.
+    /// index (phase, channel), in scratch slot 1; `packed`, written straight into the weight
+    /// gradient's packed right operands (`PackedRightLayout` with k = tiles, n = 4·in, for
+    /// channel counts divisible by 16: a tile's sixteen channels are one run of a panel row).
+    /// Wide: images over the threads, each staging into slot 0 of its own scratch.
     static func forwardOperand(
         _ t: WinogradTiling, x: UnsafePointer<Float>, images: Range<Int>,
-        scratch: ConvolutionScratch, wide: Bool
+        scratch: ConvolutionScratch, wide: Bool, packed: Bool = false
     ) -> UnsafeMutablePointer<Float> {
         let g = t.g, cin = g.inChannels, depth = 4 * cin, m = F.m
         let rows = t.stagedRows, columns = t.stagedColumns
         let tiles = images.count * t.tilesPerImage
-        let vPlane = WinogradTransforms.planeStride(tiles * depth)
+        let layout = PackedRightLayout(k: tiles, n: depth)
+        let vPlane = WinogradTransforms.planeStride(packed ? layout.count : tiles * depth)
         let v = scratch.floats(1, count: F.planes * vPlane)
         let rowFloats = columns * cin
+        // One image staged at a time, transformed while the staging is in L2.
         func transform(_ part: Range<Int>, _ own: ConvolutionScratch) {
-            let staged = own.floats(0, count: part.count * rows * columns * cin)
-            stageInput(t, x: x, images: (images.lowerBound + part.lowerBound)..<(images.lowerBound + part.upperBound),
-                       into: staged)
+            let image = own.floats(0, count: rows * columns * cin)
             for n in part {
-                let image = staged + (n - part.lowerBound) * rows * rowFloats
+                stageInput(t, x: x, images: (images.lowerBound + n)..<(images.lowerBound + n + 1), into: image)
                 for ty in 0..<t.tileRows {
                     for tx in 0..<t.tileColumns {
                         let tile = (n * t.tileRows + ty) * t.tileColumns + tx
                         for phase in 0..<4 {
                             let bh = phase >> 1, bw = phase & 1
                             let window = image + ((2 * m * ty + bh) * columns + 2 * m * tx + bw) * cin
-                            inputTile(window, rowStep: 2 * rowFloats, columnStep: 2 * cin, channels: cin,
-                                      into: v + tile * depth + phase * cin, planeStride: vPlane)
+                            guard packed else {
+                                inputTile(window, rowStep: 2 * rowFloats, columnStep: 2 * cin, channels: cin,
+                                          into: v + tile * depth + phase * cin, planeStride: vPlane)
+                                continue
+                            }
+                            for c0 in Swift.stride(from: 0, to: cin, by: 16) {
+                                inputTile(window + c0, rowStep: 2 * rowFloats, columnStep: 2 * cin, channels: 16,
+                                          into: v + layout.index(row: tile, column: phase * cin + c0),
+                                          planeStride: vPlane)
+                            }
                         }
                     }
                 }
@@ -273,6 +283,44 @@ extension WinogradKernels {
             transform(part, own)
         }
         return v
+    }
+
+    /// A g Aᵀ of every m × m tile of dy for images `part` of the chunk, written straight into
+    /// the weight gradient's packed left operands Ũ[p] [out, tiles] (`PackedGEMM.LeftLayout`),
+    /// planes `planeStride` apart: each image staged channels-last, zero-padded to whole
+    /// tiles, then eight channels of a tile at a time, which are one run of the layout. (Tiles
+    /// gathered a float at a time, and then packed, took a sixth of a weight gradient.) The
+    /// rows past `out` in a last group of eight hold whatever lies past the staged channels;
+    /// the products drop them.
+    static func gradientPanels(
+        _ t: WinogradTiling, dy: UnsafePointer<Float>, images: Range<Int>, part: Range<Int>,
+        into u: UnsafeMutablePointer<Float>, planeStride: Int
+    ) {
+        let g = t.g, m = F.m, out = g.outChannels, tiles = images.count * t.tilesPerImage
+        let rows = t.tileRows * m, columns = t.tileColumns * m
+        let layout = PackedGEMM.LeftLayout(m: out, k: tiles)
+        let own = ConvolutionScratch.take()
+        defer { ConvolutionScratch.give(own) }
+        // 8 floats past the image for the last pixel's last group of channels.
+        let image = own.floats(0, count: rows * columns * out + 8)
+        for n in part {
+            WinogradTransforms.stageChannelsLast(
+                dy + (images.lowerBound + n) * out * g.outPlane, images: 1, channels: out,
+                height: g.outHeight, width: g.outWidth, rows: rows, columns: columns, rowOrigin: 0,
+                columnOrigin: 0, into: image)
+            for ty in 0..<t.tileRows {
+                for tx in 0..<t.tileColumns {
+                    let tile = (n * t.tileRows + ty) * t.tileColumns + tx
+                    let window = image + (m * ty * columns + m * tx) * out
+                    for o0 in Swift.stride(from: 0, to: out, by: 8) {
+                        let target = u + layout.index(row: o0, column: tile)
+                        WinogradTile<F>.gradient(
+                            { r, c in UnsafeRawPointer(window + (r * columns + c) * out + o0).loadUnaligned(as: Lanes.self) },
+                            { p, value in UnsafeMutableRawPointer(target + p * planeStride).storeBytes(of: value, as: Lanes.self) })
+                    }
+                }
+            }
+        }
     }
 
     /// A g Aᵀ of every m × m tile of dy for the chunk: Ũ[p] [out, tiles] (zero past the plane).
