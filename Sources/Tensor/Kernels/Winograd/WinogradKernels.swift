@@ -85,12 +85,12 @@ enum WinogradKernels<F: WinogradForm> {
                     WinogradLanes8.forEachPart(images: images.count, perImage: t.tilesPerImage, wide: wide) { r in
                         gradientTiles(t, dy: dy, images: images, part: r, into: u)
                     }
-                    for p in 0..<F.planes {
+                    WinogradConvolution.forEachPosition(F.planes, wide: wide) { p, threaded in
                         GEMM.multiply(u + p * uPlane, transposeA: false,
                                       v + p * vPlane, transposeB: false,
                                       into: products + p * productPlane,
                                       m: g.outChannels, n: depth, k: tiles,
-                                      beta: chunk == lo ? 0 : 1, threaded: wide)
+                                      beta: chunk == lo ? 0 : 1, threaded: threaded)
                     }
                     if let kernel, let y = alsoForward?.y {
                         kernel.apply(t, v, packed: false, images: images, y: y, scratch: scratch, wide: wide)
@@ -121,9 +121,9 @@ enum WinogradKernels<F: WinogradForm> {
         WinogradLanes8.forEachPart(images: images.count, perImage: t.tilesPerImage, wide: wide) { r in
             gradientPanels(t, dy: dy, images: images, part: r, into: u, planeStride: uPlane)
         }
-        for p in 0..<F.planes {
+        WinogradConvolution.forEachPosition(F.planes, wide: wide) { p, threaded in
             PackedGEMM.multiplyPacked(u + p * uPlane, m: g.outChannels, v + p * vPlane, n: depth, k: tiles,
-                                      into: products + p * productPlane, beta: beta, threaded: wide)
+                                      into: products + p * productPlane, beta: beta, threaded: threaded)
         }
     }
 
@@ -209,10 +209,10 @@ enum WinogradKernels<F: WinogradForm> {
                                 panels((range.lowerBound * 16)..<min(tiles, range.upperBound * 16), first: 0, staged)
                             }
                         }
-                        for p in 0..<planes {
+                        WinogradConvolution.forEachPosition(planes, wide: wide) { p, threaded in
                             PackedGEMM.multiplyPacked(lefts[phase * planes + p].packed!, m: cin, v + p * panelPlane,
                                                       n: tiles, k: cout, into: products + p * mPlane,
-                                                      beta: 0, threaded: wide)
+                                                      beta: 0, threaded: threaded)
                         }
                         continue
                     }
@@ -229,9 +229,9 @@ enum WinogradKernels<F: WinogradForm> {
                             }
                         }
                     } }
-                    for p in 0..<planes {
+                    WinogradConvolution.forEachPosition(planes, wide: wide) { p, threaded in
                         GEMM.multiply(lefts[phase * planes + p], v + p * vPlane, transposeB: true,
-                                      into: products + p * mPlane, n: tiles, threaded: wide)
+                                      into: products + p * mPlane, n: tiles, threaded: threaded)
                     }
                 }
                 WinogradLanes8.forEachPart(images: count, perImage: tilesPerImage, wide: wide) { r in

@@ -48,13 +48,13 @@ extension WinogradKernels {
             let vPlane = WinogradTransforms.planeStride(
                 packed ? PackedRightLayout(k: depth, n: tiles).count : tiles * depth)
             let m = scratch.floats(3, count: F.planes * mPlane)
-            for p in 0..<F.planes {
+            WinogradConvolution.forEachPosition(F.planes, wide: wide) { p, threaded in
                 if packed {
                     PackedGEMM.multiplyPacked(lefts[p].packed!, m: g.outChannels, v + p * vPlane, n: tiles,
-                                              k: depth, into: m + p * mPlane, beta: 0, threaded: wide)
+                                              k: depth, into: m + p * mPlane, beta: 0, threaded: threaded)
                 } else {
                     GEMM.multiply(lefts[p], v + p * vPlane, transposeB: true,
-                                  into: m + p * mPlane, n: tiles, threaded: wide)
+                                  into: m + p * mPlane, n: tiles, threaded: threaded)
                 }
             }
             WinogradLanes8.forEachPart(images: images.count, perImage: t.tilesPerImage, wide: wide) { r in
