@@ -157,7 +157,7 @@ enum WinogradKernels<F: WinogradForm> {
             let v = scratch.floats(1, count: planes * max(vPlane, panelPlane))
             let m = scratch.floats(2, count: 2 * planes * mPlane)
             let pieces = wide ? count : 1
-            // dy's images (from `first` in the chunk) staged channels-last.
+            // Images r of the chunk's dy staged channels-last into `staged`.
             func stage(_ r: Range<Int>, into staged: UnsafeMutablePointer<Float>) {
                 WinogradTransforms.stageChannelsLast(
                     dy + (images.lowerBound + r.lowerBound) * cout * g.outPlane, images: r.count,
@@ -184,8 +184,8 @@ enum WinogradKernels<F: WinogradForm> {
                     let products = m + bw * planes * mPlane
                     if panels {
                         let tw = t.columns.tiles
-                        // Tiles `range` into the panels from images staged from `first` on.
-                        func panels(_ range: Range<Int>, first: Int, _ staged: UnsafePointer<Float>) {
+                        // Tiles `range` into the panels, from dy staged from chunk image `first` on.
+                        func writeTiles(_ range: Range<Int>, first: Int, _ staged: UnsafePointer<Float>) {
                             writePanels(
                                 tiles: range, totalTiles: tiles, channels: cout, phases: 1,
                                 window: { tile in
@@ -200,13 +200,13 @@ enum WinogradKernels<F: WinogradForm> {
                                 images: count, perImage: tilesPerImage, imageFloats: stagedImage, scratch: scratch,
                                 wide: wide, stage: stage
                             ) { block, staged in
-                                panels((block.lowerBound * tilesPerImage)..<(block.upperBound * tilesPerImage),
-                                       first: block.lowerBound, staged)
+                                writeTiles((block.lowerBound * tilesPerImage)..<(block.upperBound * tilesPerImage),
+                                           first: block.lowerBound, staged)
                             }
                         } else if let staged, !transformed {
                             let groups = (tiles + 15) / 16
                             Engine.parallelFor(groups, pieces: wide ? groups : 1) { range in
-                                panels((range.lowerBound * 16)..<min(tiles, range.upperBound * 16), first: 0, staged)
+                                writeTiles((range.lowerBound * 16)..<min(tiles, range.upperBound * 16), first: 0, staged)
                             }
                         }
                         WinogradConvolution.forEachPosition(planes, wide: wide) { p, threaded in
@@ -216,19 +216,21 @@ enum WinogradKernels<F: WinogradForm> {
                         }
                         continue
                     }
-                    if let staged, !transformed { Engine.parallelFor(count, pieces: pieces) { r in
-                        for n in r {
-                            for ty in 0..<t.rows.tiles {
-                                for tx in 0..<t.columns.tiles {
-                                    let tile = (n * t.rows.tiles + ty) * t.columns.tiles + tx
-                                    let window = staged + n * stagedImage
-                                        + ((r0 + F.m * ty) * stagedColumns + s0 + F.m * tx) * cout
-                                    inputTile(window, rowStep: rowFloats, columnStep: cout, channels: cout,
-                                              into: v + tile * cout, planeStride: vPlane)
+                    if let staged, !transformed {
+                        Engine.parallelFor(count, pieces: pieces) { r in
+                            for n in r {
+                                for ty in 0..<t.rows.tiles {
+                                    for tx in 0..<t.columns.tiles {
+                                        let tile = (n * t.rows.tiles + ty) * t.columns.tiles + tx
+                                        let window = staged + n * stagedImage
+                                            + ((r0 + F.m * ty) * stagedColumns + s0 + F.m * tx) * cout
+                                        inputTile(window, rowStep: rowFloats, columnStep: cout, channels: cout,
+                                                  into: v + tile * cout, planeStride: vPlane)
+                                    }
                                 }
                             }
                         }
-                    } }
+                    }
                     WinogradConvolution.forEachPosition(planes, wide: wide) { p, threaded in
                         GEMM.multiply(lefts[phase * planes + p], v + p * vPlane, transposeB: true,
                                       into: products + p * mPlane, n: tiles, threaded: threaded)
