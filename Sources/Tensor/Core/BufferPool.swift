@@ -19,8 +19,7 @@ enum BufferPool {
     static func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         let size = classSize(bytes)
         if size >= smallest, let reused = withLock({ free[size]?.popLast() }) { return reused }
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, 64, size) == 0, let raw else {
+        guard let raw = AlignedMemory.allocate(bytes: size) else {
             fatalError("Tensor: out of memory allocating \(size) bytes")
         }
         return raw

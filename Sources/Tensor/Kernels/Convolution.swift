@@ -353,8 +353,7 @@ final class ConvolutionScratch: @unchecked Sendable {
         if let pointer = buffers[slot].pointer, buffers[slot].count >= count { return pointer }
         do {
             free(buffers[slot].pointer)
-            var raw: UnsafeMutableRawPointer?
-            guard posix_memalign(&raw, 64, count * MemoryLayout<Float>.stride) == 0, let raw else {
+            guard let raw = AlignedMemory.allocate(bytes: count * MemoryLayout<Float>.stride) else {
                 fatalError("convolution: out of memory for a \(count)-float scratch buffer")
             }
             let pointer = raw.bindMemory(to: Float.self, capacity: count)
