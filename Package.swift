@@ -22,9 +22,13 @@ let package = Package(
 
         // The bfloat16 dot-product micro-kernel: the one instruction Swift cannot name.
         .target(name: "CBFloat16", path: "Sources/CBFloat16", cSettings: [.unsafeFlags(["-O3"])]),
+        // Loops Swift leaves scalar (Adam's update). No contraction into fused multiply-adds,
+        // so the vector code rounds as the scalar one; sqrtf need not set errno.
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])]),
 
         .target(name: "Tensor", dependencies: ["CBLAS", "CBFloat16"], swiftSettings: fast),
-        .target(name: "NeuralNet", dependencies: ["Tensor", "Formats"], swiftSettings: fast),
+        .target(name: "NeuralNet", dependencies: ["Tensor", "Formats", "CKernels"], swiftSettings: fast),
         .target(name: "Formats", dependencies: ["CZlib"], swiftSettings: fast),
         .target(name: "Datasets", dependencies: ["Tensor", "Formats"], swiftSettings: fast),
         .target(

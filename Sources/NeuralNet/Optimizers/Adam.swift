@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Formats
 import Tensor
@@ -40,18 +41,14 @@ public final class Adam: Optimizer {
         let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
         let correction2Root = Float(pow(Double(1 - pow(Double(beta2), Double(step))), 0.5))
         let stepSize = lr / correction1
-        let (b1, b2, eps, decoupled) = (beta1, beta2, self.eps, self.decoupled)
+        let (b1, b2, eps) = (beta1, beta2, self.eps)
+        let mode: Int32 = decoupled ? 2 : decay != 0 ? 1 : 0
         let w = theta.data, g = grad.data, mm = m.data, vv = v.data
         // Each element on its own: split across threads, the same values for any split.
         Engine.parallelFor(theta.count, grain: 1 << 15) { range in
-            for i in range {
-                var gi = g[i]
-                if decoupled { w[i] *= 1 - lr * decay } else if decay != 0 { gi += decay * w[i] }
-                mm[i] = b1 * mm[i] + (1 - b1) * gi
-                vv[i] = b2 * vv[i] + (1 - b2) * gi * gi
-                let denominator = vv[i].squareRoot() / correction2Root + eps
-                w[i] -= stepSize * mm[i] / denominator
-            }
+            let i = range.lowerBound
+            ckernels_adam(w + i, g + i, mm + i, vv + i, range.count, b1, b2, eps, stepSize,
+                          correction2Root, decay, 1 - lr * decay, mode)
         }
     }
 
