@@ -38,10 +38,10 @@ final class GEMMWorkspace: @unchecked Sendable {
         free(vectors)
     }
 
-    /// `count` values on a 64-byte boundary (a cache line, an AVX-512 vector), freed with free().
+    /// `count` values on a 64-byte boundary (a cache line, an AVX-512 vector; `AlignedMemory`),
+    /// freed with free().
     static func allocate<T>(_ count: Int, as: T.Type) -> UnsafeMutablePointer<T> {
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, 64, count * MemoryLayout<T>.stride) == 0, let raw else {
+        guard let raw = AlignedMemory.allocate(bytes: count * MemoryLayout<T>.stride) else {
             fatalError("GEMM: out of memory for pack buffers")
         }
         return raw.bindMemory(to: T.self, capacity: count)

@@ -218,9 +218,7 @@ extension WinogradKernels {
             }
         }
     }
-}
 
-extension WinogradKernels {
     /// The dx rows of row parity bh when the parities share their windows: tile (ty, tx) of
     /// either parity covers the 2m × 2m block of dx whose top left is (top + 2m·ty, left + 2m·tx),
     /// top and left the dx row and column of padded index 2(origin + 1), parity b at offset b.
